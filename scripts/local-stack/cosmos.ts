@@ -1,0 +1,26 @@
+import { createHttpServer } from '@vercel/cosmosdb-server';
+import type { AddressInfo } from 'node:net';
+import type { RunningService } from './service.js';
+
+/** The emulator accepts any key; this is the well-known emulator key, never a real secret. */
+export const COSMOS_EMULATOR_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+/** Starts the in-memory Cosmos DB emulator over plain HTTP in this process. */
+export async function startCosmos(options: { port: number; host?: string }): Promise<RunningService> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createHttpServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
