@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, read once from the environment and validated. In Azure the connections are
+ * identity-based (`<NAME>__accountEndpoint`, `<NAME>__queueServiceUri`, …) and no key is set;
+ * locally the emulators' well-known dev keys are given instead.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const commaList = z
+  .string()
+  .trim()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+const url = z.string().trim().url();
+
+const environmentSchema = z
+  .object({
+    AzureWebJobsStorage: optionalString,
+    AzureWebJobsStorage__queueServiceUri: optionalString.pipe(url.optional()),
+    AzureWebJobsStorage__blobServiceUri: optionalString.pipe(url.optional()),
+
+    COSMOS_CONNECTION__accountEndpoint: url,
+    /** Only for the local emulator; in Azure local auth is disabled and the managed identity is used. */
+    COSMOS_KEY: optionalString,
+    COSMOS_DATABASE: z.string().trim().min(1).default('partner-subscriptions'),
+    COSMOS_CONTAINER: z.string().trim().min(1).default('partners'),
+    /** Create the database and container on first use (local only; in Azure Bicep creates them). */
+    COSMOS_CREATE_IF_MISSING: booleanFlag,
+
+    EMAIL_CONNECTION__endpoint: url,
+    /** Only for the local ACS endpoint; in Azure the managed identity is used. */
+    EMAIL_ACCESS_KEY: optionalString,
+    EMAIL_SENDER_ADDRESS: z.string().trim().email(),
+
+    AUTH_ISSUER: url,
+    /** Extra accepted issuers (comma-separated), e.g. per-tenant Entra issuers. */
+    AUTH_ADDITIONAL_ISSUERS: commaList.default([]),
+    AUTH_AUDIENCE: z.string().trim().min(1),
+    /** Defaults to the issuer's discovery document's jwks_uri. */
+    AUTH_JWKS_URI: optionalString.pipe(url.optional()),
+
+    PUBLIC_BASE_URL: url.default('http://localhost:7071'),
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.AzureWebJobsStorage && !env.AzureWebJobsStorage__queueServiceUri) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AzureWebJobsStorage'],
+        message:
+          'set AzureWebJobsStorage (a connection string, local) or AzureWebJobsStorage__queueServiceUri and AzureWebJobsStorage__blobServiceUri (identity-based, Azure)',
+      });
+    }
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface AppConfig {
+  storage:
+    | { kind: 'connection-string'; connectionString: string }
+    | { kind: 'identity'; queueServiceUri: string; blobServiceUri: string | undefined };
+  cosmos: {
+    endpoint: string;
+    key: string | undefined;
+    database: string;
+    container: string;
+    createIfMissing: boolean;
+  };
+  email: { endpoint: string; accessKey: string | undefined; senderAddress: string };
+  auth: { issuers: string[]; audience: string; jwksUri: string | undefined };
+  publicBaseUrl: string;
+  healthTimeoutMs: number;
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** Pure: validates an environment and shapes it, naming every missing or wrong setting. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `- ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  return {
+    storage: e.AzureWebJobsStorage
+      ? { kind: 'connection-string', connectionString: e.AzureWebJobsStorage }
+      : {
+          kind: 'identity',
+          queueServiceUri: e.AzureWebJobsStorage__queueServiceUri!,
+          blobServiceUri: e.AzureWebJobsStorage__blobServiceUri,
+        },
+    cosmos: {
+      endpoint: e.COSMOS_CONNECTION__accountEndpoint,
+      key: e.COSMOS_KEY,
+      database: e.COSMOS_DATABASE,
+      container: e.COSMOS_CONTAINER,
+      createIfMissing: e.COSMOS_CREATE_IF_MISSING,
+    },
+    email: {
+      endpoint: e.EMAIL_CONNECTION__endpoint,
+      accessKey: e.EMAIL_ACCESS_KEY,
+      senderAddress: e.EMAIL_SENDER_ADDRESS,
+    },
+    auth: {
+      issuers: [e.AUTH_ISSUER, ...e.AUTH_ADDITIONAL_ISSUERS],
+      audience: e.AUTH_AUDIENCE,
+      jwksUri: e.AUTH_JWKS_URI,
+    },
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, validated on first use and then reused. */
+export function config(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,5 @@
+import type { EndpointSpec } from '../endpoint.js';
+import { systemEndpoints } from './system.js';
+
+/** Every endpoint of the public contract; the OpenAPI document is generated from this list. */
+export const allEndpoints: EndpointSpec[] = [...systemEndpoints];

@@ -1,0 +1,226 @@
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import { AppError, isAppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { createLogger, type Logger, type LogLevel } from '../log.js';
+import { tokenVerifier } from '../adapters/identity/token-verifier.js';
+import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
+import { problemResponse } from './problem.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** `authenticated` needs a valid bearer token; who may do what beyond that is a use-case rule. */
+export type Access = 'anonymous' | 'authenticated';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+/**
+ * One endpoint of the public contract: the Functions registration, the request validation and the
+ * OpenAPI document are all derived from this, so they cannot drift apart.
+ */
+export interface EndpointSpec<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  name: string;
+  method: HttpMethod;
+  /** Functions route template below the `api` prefix, e.g. `partners/{partnerId}`. */
+  route: string;
+  summary: string;
+  tags: readonly string[];
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Largest accepted body; larger is 413. */
+  maxBodyBytes?: number;
+  responses: Record<number, ResponseSpec>;
+  /** Stable error codes this endpoint can answer with (documented in OpenAPI). */
+  errors?: readonly ErrorCode[];
+}
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface EndpointInput<S extends EndpointSpec> {
+  params: Out<S['params']>;
+  query: Out<S['query']>;
+  body: Out<S['body']>;
+  principal: S['access'] extends 'authenticated' ? Principal : Principal | undefined;
+  correlationId: string;
+  log: Logger;
+  request: HttpRequest;
+  context: InvocationContext;
+}
+
+export type EndpointHandler<S extends EndpointSpec> = (input: EndpointInput<S>) => Promise<HttpResponseInit>;
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function zodProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError(
+      'validation-failed',
+      `The request ${where} is not valid.`,
+      {},
+      zodProblems(result.error),
+    );
+  }
+  return result.data;
+}
+
+async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unknown> {
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > maxBytes) {
+    throw new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
+      limitBytes: maxBytes,
+    });
+  }
+  const contentType = request.headers.get('content-type') ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    throw new AppError(
+      'unsupported-media-type',
+      `The body must be application/json, not ${mediaType || 'missing'}.`,
+    );
+  }
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) {
+    throw new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
+      limitBytes: maxBytes,
+    });
+  }
+  if (bytes.length === 0) throw new AppError('validation-failed', 'The request body is empty.');
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new AppError('validation-failed', 'The request body is not valid JSON.');
+  }
+}
+
+async function authenticate(request: HttpRequest): Promise<Principal> {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+  if (!match) throw new AppError('unauthenticated', 'A bearer token is required.', { missing: true });
+  return tokenVerifier().verify(match[1]!);
+}
+
+function wwwAuthenticate(error: AppError): string {
+  return error.details['missing']
+    ? 'Bearer realm="partner-subscriptions"'
+    : 'Bearer realm="partner-subscriptions", error="invalid_token"';
+}
+
+const contextSink =
+  (context: InvocationContext) =>
+  (level: LogLevel, line: string): void => {
+    if (level === 'error') context.error(line);
+    else if (level === 'warn') context.warn(line);
+    else if (level === 'debug') context.debug(line);
+    else context.info(line);
+  };
+
+/** Turns anything thrown into a problem response; unknown errors are logged once and never leaked. */
+export function errorToResponse(
+  error: unknown,
+  correlationId: string,
+  log: Logger,
+  instance?: string,
+): HttpResponseInit {
+  if (isAppError(error)) {
+    if (error.code === 'internal' || error.code === 'dependency-unavailable') {
+      log.error('request.dependency-failed', {
+        code: error.code,
+        message: error.message,
+        details: error.details,
+      });
+    }
+    const headers: Record<string, string> =
+      error.code === 'unauthenticated' ? { 'www-authenticate': wwwAuthenticate(error) } : {};
+    const { missing: _missing, cause: _cause, ...extensions } = error.details;
+    return problemResponse({
+      code: error.code,
+      detail: error.message,
+      traceId: correlationId,
+      instance,
+      errors: error.fieldProblems,
+      extensions,
+      headers,
+    });
+  }
+  log.error('request.unhandled-error', {
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  return problemResponse({
+    code: 'internal',
+    detail: 'Something went wrong on our side. Quote the traceId when you report it.',
+    traceId: correlationId,
+    instance,
+  });
+}
+
+function withHeader(response: HttpResponseInit, name: string, value: string): HttpResponseInit {
+  const headers = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]);
+  headers.set(name, value);
+  return { ...response, headers: Object.fromEntries(headers.entries()) };
+}
+
+/** Builds the `app.http` options for an endpoint: parse, authenticate, call, map errors. */
+export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandler<S>): HttpFunctionOptions {
+  return {
+    methods: [spec.method],
+    route: spec.route,
+    authLevel: 'anonymous',
+    handler: async (request, context) => {
+      const correlationId = correlationIdFrom(request.headers);
+      const log = createLogger(contextSink(context), {
+        correlationId,
+        invocationId: context.invocationId,
+        endpoint: spec.name,
+      });
+      const instance = new URL(request.url).pathname;
+      let response: HttpResponseInit;
+      try {
+        const principal = spec.access === 'authenticated' ? await authenticate(request) : undefined;
+        const params = spec.params ? parseWith(spec.params, request.params, 'path') : undefined;
+        const query = spec.query
+          ? parseWith(spec.query, Object.fromEntries(request.query.entries()), 'query')
+          : undefined;
+        const body = spec.body
+          ? parseWith(
+              spec.body,
+              await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+              'body',
+            )
+          : undefined;
+        response = await handle({
+          params,
+          query,
+          body,
+          principal,
+          correlationId,
+          log: principal ? log.with({ caller: principal.subject }) : log,
+          request,
+          context,
+        } as EndpointInput<S>);
+      } catch (error) {
+        response = errorToResponse(error, correlationId, log, instance);
+      }
+      return withHeader(response, CORRELATION_HEADER, correlationId);
+    },
+  };
+}
