@@ -6,6 +6,7 @@ import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { tokenVerifier } from '../adapters/identity/token-verifier.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 import { problemResponse } from './problem.js';
+import { IDEMPOTENCY_HEADER, idempotencyKey, idempotent, requestHash } from './idempotency.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `authenticated` needs a valid bearer token; who may do what beyond that is a use-case rule. */
@@ -80,13 +81,19 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string
   return result.data;
 }
 
-async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unknown> {
+async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
-  if (declaredLength > maxBytes) {
-    throw new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
+  const tooLarge = () =>
+    new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
       limitBytes: maxBytes,
     });
-  }
+  if (declaredLength > maxBytes) throw tooLarge();
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > maxBytes) throw tooLarge();
+  return bytes;
+}
+
+function parseJsonBody(request: HttpRequest, bytes: Buffer): unknown {
   const contentType = request.headers.get('content-type') ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
@@ -94,12 +101,6 @@ async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<unk
       'unsupported-media-type',
       `The body must be application/json, not ${mediaType || 'missing'}.`,
     );
-  }
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) {
-    throw new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
-      limitBytes: maxBytes,
-    });
   }
   if (bytes.length === 0) throw new AppError('validation-failed', 'The request body is empty.');
   try {
@@ -148,6 +149,9 @@ export function errorToResponse(
     }
     const headers: Record<string, string> =
       error.code === 'unauthenticated' ? { 'www-authenticate': wwwAuthenticate(error) } : {};
+    if (typeof error.details['retryAfterSeconds'] === 'number') {
+      headers['retry-after'] = String(error.details['retryAfterSeconds']);
+    }
     const { missing: _missing, cause: _cause, ...extensions } = error.details;
     return problemResponse({
       code: error.code,
@@ -200,23 +204,35 @@ export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandle
         const query = spec.query
           ? parseWith(spec.query, Object.fromEntries(request.query.entries()), 'query')
           : undefined;
-        const body = spec.body
-          ? parseWith(
-              spec.body,
-              await readJsonBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
-              'body',
-            )
+        const raw = spec.body
+          ? await readBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
           : undefined;
-        response = await handle({
-          params,
-          query,
-          body,
-          principal,
-          correlationId,
-          log: principal ? log.with({ caller: principal.subject }) : log,
-          request,
-          context,
-        } as EndpointInput<S>);
+        const body = spec.body && raw ? parseWith(spec.body, parseJsonBody(request, raw), 'body') : undefined;
+        const run = () =>
+          handle({
+            params,
+            query,
+            body,
+            principal,
+            correlationId,
+            log: principal ? log.with({ caller: principal.subject }) : log,
+            request,
+            context,
+          } as EndpointInput<S>).catch((error: unknown) =>
+            errorToResponse(error, correlationId, log, instance),
+          );
+        const key = request.headers.get(IDEMPOTENCY_HEADER);
+        response =
+          spec.method === 'POST' && principal && key !== null
+            ? await idempotent(
+                {
+                  scope: (params as { partnerId?: string } | undefined)?.partnerId ?? '_platform',
+                  key: idempotencyKey(key, principal),
+                  requestHash: requestHash(spec.method, request, raw),
+                },
+                run,
+              )
+            : await run();
       } catch (error) {
         response = errorToResponse(error, correlationId, log, instance);
       }

@@ -1,5 +1,13 @@
 import type { EndpointSpec } from '../endpoint.js';
+import { auditEndpoints } from './audit.js';
+import { partnerEndpoints } from './partners.js';
+import { peopleEndpoints } from './people.js';
 import { systemEndpoints } from './system.js';
 
 /** Every endpoint of the public contract; the OpenAPI document is generated from this list. */
-export const allEndpoints: EndpointSpec[] = [...systemEndpoints];
+export const allEndpoints: EndpointSpec[] = [
+  ...systemEndpoints,
+  ...partnerEndpoints,
+  ...peopleEndpoints,
+  ...auditEndpoints,
+];

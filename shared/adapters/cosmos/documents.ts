@@ -1,0 +1,80 @@
+import type { Container, ItemDefinition } from '@azure/cosmos';
+import { AppError } from '../../domain/errors.js';
+import type { Page, PageRequest } from '../../app/ports.js';
+
+/** Cosmos system properties, stripped before a document becomes a domain value. */
+const SYSTEM_KEYS = ['id', 'type', '_rid', '_self', '_etag', '_attachments', '_ts', 'ttl'];
+
+export function fromDocument<T>(document: ItemDefinition): T {
+  const value: Record<string, unknown> = { ...document };
+  for (const key of SYSTEM_KEYS) delete value[key];
+  return value as T;
+}
+
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null) {
+    const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+    if (typeof code === 'number') return code;
+    if (typeof statusCode === 'number') return statusCode;
+  }
+  return undefined;
+}
+
+/** Network failures and throttling that outlived the SDK's retries become a clear 503. */
+export async function cosmosCall<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const status = statusOf(error);
+    const code = (error as { code?: unknown } | null)?.code;
+    if (
+      status === 429 ||
+      status === 503 ||
+      status === 408 ||
+      code === 'ECONNREFUSED' ||
+      code === 'ETIMEDOUT'
+    ) {
+      throw new AppError('dependency-unavailable', 'The database is unavailable; try again shortly.', {
+        cause: error instanceof Error ? error.message : String(error),
+      });
+    }
+    throw error;
+  }
+}
+
+export function encodeCursor(continuationToken: string | undefined): string | null {
+  return continuationToken ? Buffer.from(continuationToken, 'utf8').toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const token = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!token || Buffer.from(token, 'utf8').toString('base64url') !== cursor) {
+    throw new AppError('validation-failed', 'The cursor is not one this API returned.', {}, [
+      { path: 'cursor', message: 'unknown cursor' },
+    ]);
+  }
+  return token;
+}
+
+/** Runs a query one page at a time with a continuation token (the emulator has no OFFSET/LIMIT). */
+export async function queryPage<T>(
+  container: Container,
+  partnerId: string,
+  query: string,
+  parameters: { name: string; value: unknown }[],
+  page: PageRequest,
+  map: (document: ItemDefinition) => T,
+): Promise<Page<T>> {
+  const iterator = container.items.query(
+    { query, parameters: parameters as { name: string; value: never }[] },
+    {
+      partitionKey: partnerId,
+      maxItemCount: page.limit,
+      continuationToken: decodeCursor(page.cursor),
+    },
+  );
+  const result = await cosmosCall(() => iterator.fetchNext());
+  const nextCursor = result.hasMoreResults ? encodeCursor(result.continuationToken) : null;
+  return { items: result.resources.map(map), nextCursor };
+}

@@ -1,0 +1,76 @@
+import {
+  createPartner as buildPartner,
+  updatePartner as changePartner,
+  type NewPartner,
+  type Partner,
+  type PartnerChanges,
+} from '../domain/partner.js';
+import { AppError } from '../domain/errors.js';
+import { assertOperator, loadPartner } from './access.js';
+import { recordChange } from './audit.js';
+import type { AuditLog, CallContext, PartnerRepository, Versioned } from './ports.js';
+
+export interface PartnerDeps {
+  partners: PartnerRepository;
+  audit: AuditLog;
+}
+
+export async function createPartner(
+  deps: PartnerDeps,
+  ctx: CallContext,
+  input: NewPartner,
+): Promise<Versioned<Partner>> {
+  assertOperator(ctx.principal);
+  const created = await deps.partners.create(buildPartner(input, ctx.now));
+  await recordChange(
+    deps.audit,
+    ctx,
+    input.partnerId,
+    'partner.created',
+    { type: 'partner', id: input.partnerId },
+    {
+      program: input.program,
+      entitlements: created.value.entitlements,
+    },
+  );
+  return created;
+}
+
+export async function getPartner(
+  deps: PartnerDeps,
+  ctx: CallContext,
+  partnerId: string,
+): Promise<Versioned<Partner>> {
+  return loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+}
+
+export async function updatePartner(
+  deps: PartnerDeps,
+  ctx: CallContext,
+  partnerId: string,
+  changes: PartnerChanges,
+  ifMatch: string | undefined,
+): Promise<Versioned<Partner>> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'operate');
+  if (Object.values(changes).every((value) => value === undefined)) {
+    throw new AppError('validation-failed', 'Nothing to change.');
+  }
+  const updated = await deps.partners.update(
+    partnerId,
+    (partner) => changePartner(partner, changes, ctx.now),
+    {
+      ifMatch,
+    },
+  );
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'partner.updated',
+    { type: 'partner', id: partnerId },
+    {
+      changed: Object.keys(changes).filter((key) => changes[key as keyof PartnerChanges] !== undefined),
+    },
+  );
+  return updated;
+}

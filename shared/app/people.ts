@@ -1,0 +1,212 @@
+import { AppError, notFound } from '../domain/errors.js';
+import {
+  isProgramAdministrator,
+  releasePerson,
+  setRoles as applyRoles,
+  slotOf,
+  TECHNICAL_CONTACT_SLOTS,
+  type Partner,
+  type RoleChange,
+  type TechnicalContactSlot,
+} from '../domain/partner.js';
+import {
+  associatePerson as buildPerson,
+  updatePerson as changePerson,
+  type NewPerson,
+  type Person,
+  type PersonChanges,
+} from '../domain/person.js';
+import { loadPartner } from './access.js';
+import { recordChange } from './audit.js';
+import { compositeEtag, personIdFor } from './ids.js';
+import type {
+  AuditLog,
+  CallContext,
+  Page,
+  PageRequest,
+  PartnerRepository,
+  PersonRepository,
+  Versioned,
+} from './ports.js';
+
+export interface PeopleDeps {
+  partners: PartnerRepository;
+  people: PersonRepository;
+  audit: AuditLog;
+}
+
+export interface PersonRoles {
+  technicalContact: TechnicalContactSlot | null;
+  programAdministrator: boolean;
+}
+
+export interface PersonView extends Person {
+  roles: PersonRoles;
+}
+
+export const rolesOf = (partner: Partner, person: Person): PersonRoles => ({
+  technicalContact: slotOf(partner, person.personId),
+  programAdministrator: isProgramAdministrator(partner, person.email),
+});
+
+/** A person's representation spans the person document and the roles on the partner aggregate. */
+function view(partner: Partner, person: Versioned<Person>): Versioned<PersonView> {
+  const roles = rolesOf(partner, person.value);
+  return { value: { ...person.value, roles }, etag: compositeEtag(person.etag, roles) };
+}
+
+async function loadPerson(deps: PeopleDeps, partnerId: string, personId: string): Promise<Versioned<Person>> {
+  const person = await deps.people.get(partnerId, personId);
+  if (!person) throw notFound(`Person ${personId}`);
+  return person;
+}
+
+function assertIfMatch(ifMatch: string | undefined, current: string): void {
+  if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== current) {
+    throw new AppError('precondition-failed', 'The resource has changed since it was read; read it again.');
+  }
+}
+
+export async function associatePerson(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  input: NewPerson,
+): Promise<Versioned<PersonView>> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const personId = personIdFor(partnerId, input.email);
+  const created = await deps.people.create(buildPerson(partner, personId, input, ctx.now));
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'person.associated',
+    { type: 'person', id: personId },
+    {
+      email: created.value.email,
+    },
+  );
+  return view(partner, created);
+}
+
+export type RoleFilter = TechnicalContactSlot | 'technical-contact' | 'program-administrator';
+
+export async function listPeople(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  filter: { text?: string | undefined; role?: RoleFilter | undefined },
+  page: PageRequest,
+): Promise<Page<PersonView>> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  let personIds: string[] | undefined;
+  if (filter.role && filter.role !== 'program-administrator') {
+    const slots = filter.role === 'technical-contact' ? TECHNICAL_CONTACT_SLOTS : [filter.role];
+    personIds = slots
+      .map((slot) => partner.technicalContacts[slot])
+      .filter((id): id is string => id !== null);
+    if (personIds.length === 0) return { items: [], nextCursor: null };
+  }
+  const found = await deps.people.list(partnerId, { text: filter.text, personIds }, page);
+  let items = found.items.map((person) => ({ ...person, roles: rolesOf(partner, person) }));
+  if (filter.role === 'program-administrator') items = items.filter((p) => p.roles.programAdministrator);
+  return { items, nextCursor: found.nextCursor };
+}
+
+export async function getPerson(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  personId: string,
+): Promise<Versioned<PersonView>> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  return view(partner, await loadPerson(deps, partnerId, personId));
+}
+
+export async function updatePerson(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  personId: string,
+  changes: PersonChanges,
+  ifMatch: string | undefined,
+): Promise<Versioned<PersonView>> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const current = await loadPerson(deps, partnerId, personId);
+  assertIfMatch(ifMatch, view(partner, current).etag);
+  const updated = await deps.people.replace(changePerson(current.value, changes, ctx.now), current.etag);
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'person.updated',
+    { type: 'person', id: personId },
+    {
+      changed: Object.keys(changes).filter((key) => changes[key as keyof PersonChanges] !== undefined),
+    },
+  );
+  return view(partner, updated);
+}
+
+export async function setPersonRoles(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  personId: string,
+  change: RoleChange,
+  ifMatch: string | undefined,
+): Promise<Versioned<PersonView>> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const person = await loadPerson(deps, partnerId, personId);
+  const ref = { personId, email: person.value.email };
+  let before: PersonRoles | undefined;
+  const updated = await deps.partners.update(partnerId, (partner) => {
+    assertIfMatch(ifMatch, view(partner, person).etag);
+    before = rolesOf(partner, person.value);
+    return applyRoles(partner, ref, change, ctx.now);
+  });
+  // Compensate if the person was disassociated while we wrote: a slot must never outlive its holder.
+  if (!(await deps.people.get(partnerId, personId))) {
+    await deps.partners.update(partnerId, (partner) => releasePerson(partner, ref, true, ctx.now));
+    throw notFound(`Person ${personId}`);
+  }
+  const after = rolesOf(updated.value, person.value);
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'person.roles-changed',
+    { type: 'person', id: personId },
+    {
+      before,
+      after,
+    },
+  );
+  return view(updated.value, person);
+}
+
+export async function disassociatePerson(
+  deps: PeopleDeps,
+  ctx: CallContext,
+  partnerId: string,
+  personId: string,
+  options: { cascade: boolean; ifMatch?: string | undefined },
+): Promise<void> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const person = await loadPerson(deps, partnerId, personId);
+  assertIfMatch(options.ifMatch, view(partner, person).etag);
+  const ref = { personId, email: person.value.email };
+  await deps.partners.update(partnerId, (current) => releasePerson(current, ref, options.cascade, ctx.now));
+  await deps.people.delete(partnerId, personId, person.etag);
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'person.disassociated',
+    { type: 'person', id: personId },
+    {
+      email: person.value.email,
+      cascade: options.cascade,
+    },
+  );
+}

@@ -1,0 +1,96 @@
+import type { Partner, TechnicalContactSlot } from '../domain/partner.js';
+import type { Person } from '../domain/person.js';
+import type { Principal } from '../domain/principal.js';
+
+/** A value and the version (ETag) it was read at. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * The partner aggregate's store. `update` reads, applies `change` (a pure domain function that may
+ * throw), and writes only if nobody wrote in between (ETag); on a lost race it reads again and
+ * re-applies, so the invariants inside the aggregate hold under any concurrency.
+ */
+export interface PartnerRepository {
+  get(partnerId: string): Promise<Versioned<Partner> | null>;
+  create(partner: Partner): Promise<Versioned<Partner>>;
+  update(
+    partnerId: string,
+    change: (partner: Partner) => Partner,
+    options?: { ifMatch?: string | undefined },
+  ): Promise<Versioned<Partner>>;
+}
+
+export interface PersonQuery {
+  /** Matches name or email, case-insensitively. */
+  text?: string | undefined;
+  /** Restrict to these person ids (role and privilege filters resolve to ids on the aggregate). */
+  personIds?: string[] | undefined;
+}
+
+export interface PersonRepository {
+  get(partnerId: string, personId: string): Promise<Versioned<Person> | null>;
+  /** Fails with `already-exists` when the partner already has a person with that id. */
+  create(person: Person): Promise<Versioned<Person>>;
+  replace(person: Person, ifMatch: string): Promise<Versioned<Person>>;
+  delete(partnerId: string, personId: string, ifMatch?: string): Promise<void>;
+  list(partnerId: string, query: PersonQuery, page: PageRequest): Promise<Page<Person>>;
+}
+
+export interface AuditEvent {
+  eventId: string;
+  partnerId: string;
+  at: string;
+  actor: { subject: string; email: string | null };
+  action: string;
+  target: { type: string; id: string };
+  details: Record<string, unknown>;
+  correlationId: string;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+  list(partnerId: string, page: PageRequest): Promise<Page<AuditEvent>>;
+}
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** First-response store for `Idempotency-Key`; `claim` is atomic so two racing requests run once. */
+export interface IdempotencyStore {
+  claim(
+    scope: string,
+    key: string,
+    requestHash: string,
+  ): Promise<
+    | { state: 'claimed' }
+    | { state: 'pending'; requestHash: string }
+    | { state: 'done'; requestHash: string; response: StoredResponse }
+  >;
+  complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  release(scope: string, key: string): Promise<void>;
+}
+
+/** What every command needs to know about its call. */
+export interface CallContext {
+  principal: Principal;
+  correlationId: string;
+  now: Date;
+}
+
+export type { TechnicalContactSlot };

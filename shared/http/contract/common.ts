@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Building blocks shared by the request and response schemas of every endpoint. */
+export const PartnerIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'use 3 to 64 lower-case letters, digits and hyphens')
+  .meta({ example: 'contoso' });
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }));
+
+export const NameSchema = z.string().trim().min(1, 'must not be empty').max(100);
+
+export const DomainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'must be a domain name such as contoso.com',
+  );
+
+/** A path segment id: anything else simply does not exist (404), so it is only bounded here. */
+export const IdSegmentSchema = z.string().min(1).max(64);
+
+export const PartnerPathSchema = z.strictObject({ partnerId: PartnerIdSchema });
+
+export const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
+export const CursorSchema = z.string().min(1).max(4096).optional();
+
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+
+export const BooleanQuerySchema = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((value) => value === 'true');

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { BENEFITS, COMPETENCY_LEVELS, PROGRAMS } from '../../domain/program.js';
+import { TECHNICAL_CONTACT_SLOTS } from '../../domain/partner.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { DomainSchema, EmailSchema, PartnerIdSchema, PartnerPathSchema } from './common.js';
+
+const EntitlementSchema = z
+  .strictObject({
+    benefit: z.enum(BENEFITS),
+    seats: z.number().int().min(0).max(10_000),
+    startsOn: z.iso.date(),
+    expiresOn: z.iso.date(),
+  })
+  .meta({ id: 'Entitlement' });
+
+const CompetencySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  level: z.enum(COMPETENCY_LEVELS),
+});
+
+export const CreatePartnerBody = z
+  .strictObject({
+    partnerId: PartnerIdSchema,
+    name: z.string().trim().min(1).max(200),
+    program: z.enum(PROGRAMS),
+    verifiedDomains: z.array(DomainSchema).min(1).max(50),
+    tenantId: z.uuid().optional(),
+    programAdministrators: z.array(EmailSchema).min(1).max(50),
+    competencies: z.array(CompetencySchema).max(50).optional(),
+    entitlements: z.array(EntitlementSchema).min(1).max(5).optional(),
+  })
+  .meta({ id: 'CreatePartner' });
+
+export const UpdatePartnerBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    verifiedDomains: z.array(DomainSchema).min(1).max(50).optional(),
+    tenantId: z.uuid().nullable().optional(),
+    programAdministrators: z.array(EmailSchema).min(1).max(50).optional(),
+    entitlements: z.array(EntitlementSchema).min(1).max(5).optional(),
+  })
+  .meta({ id: 'UpdatePartner' });
+
+export const PartnerSchema = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    program: z.enum(PROGRAMS),
+    verifiedDomains: z.array(z.string()),
+    tenantId: z.string().nullable(),
+    programAdministrators: z.array(z.string()),
+    competencies: z.array(CompetencySchema),
+    entitlements: z.array(EntitlementSchema),
+    technicalContacts: z.record(z.enum(TECHNICAL_CONTACT_SLOTS), z.string().nullable()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Partner' });
+
+export const createPartner = {
+  name: 'partners-create',
+  method: 'POST',
+  route: 'partners',
+  summary: 'Create a partner (platform operator)',
+  tags: ['partners'],
+  access: 'authenticated',
+  body: CreatePartnerBody,
+  responses: { 201: { description: 'Created', schema: PartnerSchema } },
+  errors: ['already-exists', 'forbidden', 'email-domain-not-verified', 'idempotency-key-reused'],
+} as const satisfies EndpointSpec;
+
+export const getPartner = {
+  name: 'partners-get',
+  method: 'GET',
+  route: 'partners/{partnerId}',
+  summary: 'A partner',
+  tags: ['partners'],
+  access: 'authenticated',
+  params: PartnerPathSchema,
+  responses: { 200: { description: 'The partner', schema: PartnerSchema } },
+  errors: ['not-found'],
+} as const satisfies EndpointSpec;
+
+export const updatePartner = {
+  name: 'partners-update',
+  method: 'PATCH',
+  route: 'partners/{partnerId}',
+  summary: "Change a partner's name, domains, administrators or entitlements (platform operator)",
+  tags: ['partners'],
+  access: 'authenticated',
+  params: PartnerPathSchema,
+  body: UpdatePartnerBody,
+  responses: { 200: { description: 'The changed partner', schema: PartnerSchema } },
+  errors: ['not-found', 'forbidden', 'precondition-failed', 'email-domain-not-verified'],
+} as const satisfies EndpointSpec;
+
+export const partnerEndpoints: EndpointSpec[] = [createPartner, getPartner, updatePartner];
