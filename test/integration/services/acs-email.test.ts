@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EmailClient, type EmailMessage } from '@azure/communication-email';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signAcsRequest } from '../../scripts/acs-email/hmac.js';
+import { signAcsRequest } from '../../../scripts/acs-email/hmac.js';
 import {
   LOCAL_EMAIL_ACCESS_KEY,
   startEmailServer,
   type RunningEmailServer,
-} from '../../scripts/acs-email/server.js';
-import { freePort } from '../../scripts/local-stack/ports.js';
+} from '../../../scripts/acs-email/server.js';
+import { freePort } from '../../../scripts/local-stack/ports.js';
 
 interface MessageView {
   id: string;

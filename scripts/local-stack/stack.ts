@@ -1,0 +1,147 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startAzurite } from './azurite.js';
+import { startCosmos, COSMOS_EMULATOR_KEY } from './cosmos.js';
+import type { RunningService } from './service.js';
+import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
+import { startIdentityProvider } from '../idp/server.js';
+import { spawnDevHost } from '../devhost/spawn.js';
+
+export interface StackPorts {
+  api: number;
+  idp: number;
+  email: number;
+  cosmos: number;
+  blob: number;
+  queue: number;
+  table: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  api: 7071,
+  idp: 7443,
+  email: 7072,
+  cosmos: 8081,
+  blob: 10000,
+  queue: 10001,
+  table: 10002,
+};
+
+export interface StackOptions {
+  projectRoot: string;
+  ports: StackPorts;
+  /** Where Azurite and the identity provider keep their state. */
+  dataDir: string;
+  /** Keep Azurite's data between runs (npm start); tests run in memory. */
+  persistStorage: boolean;
+  /** Start the function app on the dev host (tests of single services leave it out). */
+  withFunctions: boolean;
+  operators?: string[];
+  log: (service: string, line: string) => void;
+}
+
+export interface RunningStack {
+  urls: { api: string; idp: string; email: string; cosmos: string; storage: string };
+  /** The environment the function app runs with: the sample settings with this stack's addresses. */
+  appEnv: Record<string, string>;
+  idpCaCertPath: string;
+  stop(): Promise<void>;
+}
+
+export const API_AUDIENCE = 'api://partner-subscriptions';
+export const API_CLIENT_ID = 'partner-subscriptions-api';
+export const API_CLIENT_SECRET = 'local-dev-secret';
+
+/** local.settings.json where a developer has one, else the committed sample. */
+export function localSettings(projectRoot: string): Record<string, string> {
+  const own = join(projectRoot, 'local.settings.json');
+  const file = existsSync(own) ? own : join(projectRoot, 'local.settings.sample.json');
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> };
+  return { ...parsed.Values };
+}
+
+/** Starts every local stand-in (and optionally the function app) and returns how to reach them. */
+export async function startLocalStack(options: StackOptions): Promise<RunningStack> {
+  const { ports, log } = options;
+  const started: RunningService[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) {
+      await service.stop().catch((error: unknown) => log('stack', `stop failed: ${String(error)}`));
+    }
+  };
+  try {
+    const [storage, cosmos, email, idp] = await Promise.all([
+      startAzurite({
+        blobPort: ports.blob,
+        queuePort: ports.queue,
+        tablePort: ports.table,
+        location: options.persistStorage ? join(options.dataDir, 'azurite') : undefined,
+        onOutput: (line) => log('azurite', line),
+      }).then((s) => (started.push(s), s)),
+      startCosmos({ port: ports.cosmos }).then((s) => (started.push(s), s)),
+      startEmailServer({
+        port: ports.email,
+        accessKey: LOCAL_EMAIL_ACCESS_KEY,
+        log: (line) => log('email', line),
+      }).then((s) => (started.push(s), s)),
+      startIdentityProvider({
+        port: ports.idp,
+        dataDir: join(options.dataDir, 'idp'),
+        operators: options.operators ?? [],
+        audience: API_AUDIENCE,
+        clients: {
+          apiClientId: API_CLIENT_ID,
+          apiClientSecret: API_CLIENT_SECRET,
+          redirectUris: [
+            `http://localhost:${ports.api}/api/auth/callback`,
+            `http://127.0.0.1:${ports.api}/api/auth/callback`,
+          ],
+        },
+        log: (line) => log('idp', line),
+      }).then((s) => (started.push(s), s)),
+    ]);
+
+    const apiBase = `http://localhost:${ports.api}`;
+    const appEnv: Record<string, string> = {
+      ...localSettings(options.projectRoot),
+      AzureWebJobsStorage: storage.url,
+      COSMOS_CONNECTION__accountEndpoint: cosmos.url,
+      COSMOS_KEY: COSMOS_EMULATOR_KEY,
+      COSMOS_CREATE_IF_MISSING: 'true',
+      EMAIL_CONNECTION__endpoint: email.url,
+      EMAIL_ACCESS_KEY: LOCAL_EMAIL_ACCESS_KEY,
+      AUTH_ISSUER: idp.url,
+      AUTH_AUDIENCE: API_AUDIENCE,
+      AUTH_CLIENT_ID: API_CLIENT_ID,
+      AUTH_CLIENT_SECRET: API_CLIENT_SECRET,
+      PUBLIC_BASE_URL: apiBase,
+      NODE_EXTRA_CA_CERTS: resolve(idp.caCertPath),
+    };
+
+    if (options.withFunctions) {
+      const host = await spawnDevHost({
+        scriptRoot: options.projectRoot,
+        port: ports.api,
+        env: appEnv,
+        onOutput: (line) => log('functions', line),
+      });
+      started.push(host);
+    }
+
+    return {
+      urls: {
+        api: `${apiBase}/api`,
+        idp: idp.url,
+        email: email.url,
+        cosmos: cosmos.url,
+        storage: storage.url,
+      },
+      appEnv,
+      idpCaCertPath: idp.caCertPath,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

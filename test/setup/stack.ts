@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../scripts/local-stack/ports.js';
+import { startLocalStack } from '../../scripts/local-stack/stack.js';
+
+export interface TestStack {
+  apiUrl: string;
+  idpUrl: string;
+  emailUrl: string;
+  storageConnectionString: string;
+  caCertPath: string;
+  appEnv: Record<string, string>;
+  operatorEmail: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: TestStack;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+export const TEST_OPERATOR = 'operator@platform.test';
+
+/** Builds the app and starts the whole local stack on free ports, once for all app tests. */
+export default async function setup(project: TestProject) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`The app does not build:\n${build.stdout}${build.stderr}`);
+
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const logFile = join(root, 'test-results', 'stack.log');
+  rmSync(logFile, { force: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'partner-subscriptions-test-'));
+  const ports = {
+    api: await freePort(),
+    idp: await freePort(),
+    email: await freePort(),
+    cosmos: await freePort(),
+    blob: await freePort(),
+    queue: await freePort(),
+    table: await freePort(),
+  };
+  const stack = await startLocalStack({
+    projectRoot: root,
+    ports,
+    dataDir,
+    persistStorage: false,
+    withFunctions: true,
+    operators: [TEST_OPERATOR],
+    log: (service, line) => appendFileSync(logFile, `[${service}] ${line}\n`),
+  });
+  project.provide('stack', {
+    apiUrl: stack.urls.api,
+    idpUrl: stack.urls.idp,
+    emailUrl: stack.urls.email,
+    storageConnectionString: stack.urls.storage,
+    caCertPath: stack.idpCaCertPath,
+    appEnv: stack.appEnv,
+    operatorEmail: TEST_OPERATOR,
+  });
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three kinds of tests: unit (pure, no I/O), service tests that start the one stand-in they test,
+ * and app tests (integration against the emulators, end-to-end over HTTP) that share one local stack
+ * started on free ports by a global setup, so they never collide with a running `npm start`.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'services',
+          include: ['test/devhost/**/*.test.ts', 'test/integration/services/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'app',
+          include: ['test/integration/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          setupFiles: ['test/setup/app-env.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
