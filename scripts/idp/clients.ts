@@ -1,0 +1,27 @@
+/**
+ * Identifiers shared by the local IdP and its clients. Kept apart from server.ts so that the token
+ * command can use them without loading oidc-provider.
+ */
+
+/** The public client the token command signs in with (no secret, PKCE). */
+export const CLI_CLIENT_ID = 'partner-subscriptions-cli';
+
+/**
+ * The token command's redirect URI. Nothing listens there: the command follows the IdP's redirects
+ * itself and reads the code off the final Location header. A loopback URI, so any port also matches.
+ */
+export const CLI_REDIRECT_URI = 'http://127.0.0.1/token-cli';
+
+/** The API's delegated permission, as in the Entra app registration ("Expose an API"). */
+export const API_SCOPE = 'access_as_user';
+
+/** Extra authorization parameter: `dev_operator=true` signs the user in with the operator role. */
+export const DEV_OPERATOR_PARAM = 'dev_operator';
+
+/** Defaults shared by scripts/idp/main.ts and scripts/token.ts. */
+export const DEFAULT_IDP_PORT = 7443;
+export const DEFAULT_IDP_DATA_DIR = '.local/idp';
+export const DEFAULT_API_CLIENT_ID = 'partner-subscriptions-api';
+export const DEFAULT_API_CLIENT_SECRET = 'local-dev-secret';
+export const DEFAULT_API_AUDIENCE = 'api://partner-subscriptions';
+export const DEFAULT_API_REDIRECT_URI = 'http://localhost:7071/api/auth/callback';
