@@ -26,47 +26,47 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
-const url = z.string().trim().url();
+const url = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }));
 
-const environmentSchema = z
-  .object({
-    AzureWebJobsStorage: optionalString,
-    AzureWebJobsStorage__queueServiceUri: optionalString.pipe(url.optional()),
-    AzureWebJobsStorage__blobServiceUri: optionalString.pipe(url.optional()),
+const environmentSchema = z.object({
+  AzureWebJobsStorage: optionalString,
+  AzureWebJobsStorage__queueServiceUri: optionalString.pipe(url.optional()),
+  AzureWebJobsStorage__blobServiceUri: optionalString.pipe(url.optional()),
 
-    COSMOS_CONNECTION__accountEndpoint: url,
-    /** Only for the local emulator; in Azure local auth is disabled and the managed identity is used. */
-    COSMOS_KEY: optionalString,
-    COSMOS_DATABASE: z.string().trim().min(1).default('partner-subscriptions'),
-    COSMOS_CONTAINER: z.string().trim().min(1).default('partners'),
-    /** Create the database and container on first use (local only; in Azure Bicep creates them). */
-    COSMOS_CREATE_IF_MISSING: booleanFlag,
+  COSMOS_CONNECTION__accountEndpoint: url,
+  /** Only for the local emulator; in Azure local auth is disabled and the managed identity is used. */
+  COSMOS_KEY: optionalString,
+  COSMOS_DATABASE: z.string().trim().min(1).default('partner-subscriptions'),
+  COSMOS_CONTAINER: z.string().trim().min(1).default('partners'),
+  /** Create the database and container on first use (local only; in Azure Bicep creates them). */
+  COSMOS_CREATE_IF_MISSING: booleanFlag,
 
-    EMAIL_CONNECTION__endpoint: url,
-    /** Only for the local ACS endpoint; in Azure the managed identity is used. */
-    EMAIL_ACCESS_KEY: optionalString,
-    EMAIL_SENDER_ADDRESS: z.string().trim().email(),
+  EMAIL_CONNECTION__endpoint: url,
+  /** Only for the local ACS endpoint; in Azure the managed identity is used. */
+  EMAIL_ACCESS_KEY: optionalString,
+  EMAIL_SENDER_ADDRESS: z.string().trim().email(),
 
-    AUTH_ISSUER: url,
-    /** Extra accepted issuers (comma-separated), e.g. per-tenant Entra issuers. */
-    AUTH_ADDITIONAL_ISSUERS: commaList.default([]),
-    AUTH_AUDIENCE: z.string().trim().min(1),
-    /** Defaults to the issuer's discovery document's jwks_uri. */
-    AUTH_JWKS_URI: optionalString.pipe(url.optional()),
+  AUTH_ISSUER: url,
+  /** Extra accepted issuers (comma-separated), e.g. per-tenant Entra issuers. */
+  AUTH_ADDITIONAL_ISSUERS: commaList.default([]),
+  AUTH_AUDIENCE: z.string().trim().min(1),
+  /** Defaults to the issuer's discovery document's jwks_uri. */
+  AUTH_JWKS_URI: optionalString.pipe(url.optional()),
 
-    PUBLIC_BASE_URL: url.default('http://localhost:7071'),
-    HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.AzureWebJobsStorage && !env.AzureWebJobsStorage__queueServiceUri) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AzureWebJobsStorage'],
-        message:
-          'set AzureWebJobsStorage (a connection string, local) or AzureWebJobsStorage__queueServiceUri and AzureWebJobsStorage__blobServiceUri (identity-based, Azure)',
-      });
-    }
-  });
+  PUBLIC_BASE_URL: url.default('http://localhost:7071'),
+  HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+});
+
+/** Checked beside the schema (not as a refinement), so it is named even when other settings are wrong. */
+function storageProblem(env: Record<string, string | undefined>): string | undefined {
+  const has = (name: string) => (env[name] ?? '').trim() !== '';
+  return has('AzureWebJobsStorage') || has('AzureWebJobsStorage__queueServiceUri')
+    ? undefined
+    : '- AzureWebJobsStorage: set AzureWebJobsStorage (a connection string, local) or AzureWebJobsStorage__queueServiceUri and AzureWebJobsStorage__blobServiceUri (identity-based, Azure)';
+}
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -94,10 +94,12 @@ export class ConfigurationError extends Error {
 /** Pure: validates an environment and shapes it, naming every missing or wrong setting. */
 export function parseConfig(env: Record<string, string | undefined>): AppConfig {
   const result = environmentSchema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map(
-      (issue) => `- ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
+  const lines = result.success
+    ? []
+    : result.error.issues.map((issue) => `- ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  const storage = storageProblem(env);
+  if (storage) lines.unshift(storage);
+  if (!result.success || lines.length > 0) {
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;

@@ -12,7 +12,10 @@ const SENSITIVE_KEY =
 const REDACTED = '[redacted]';
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Past this depth nothing is inspected, so nothing is written: a secret cannot hide deep down.
+  if (depth > 6) return '[truncated]';
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   if (value instanceof Error) return { name: value.name, message: value.message };
   const out: Record<string, unknown> = {};

@@ -46,8 +46,9 @@ export interface NewPartner {
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export function emailDomain(email: string): string {
-  const at = email.lastIndexOf('@');
-  return at < 0 ? '' : email.slice(at + 1).toLowerCase();
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  return at < 0 ? '' : trimmed.slice(at + 1).toLowerCase();
 }
 
 export function isInVerifiedDomain(partner: Pick<Partner, 'verifiedDomains'>, email: string): boolean {
@@ -210,6 +211,7 @@ export function setRoles(partner: Partner, person: PersonRef, change: RoleChange
   let programAdministrators = partner.programAdministrators;
   const email = normalizeEmail(person.email);
   if (change.programAdministrator === true && !programAdministrators.includes(email)) {
+    assertEmailInVerifiedDomain(partner, email, 'programAdministrator');
     programAdministrators = [...programAdministrators, email];
   } else if (change.programAdministrator === false && programAdministrators.includes(email)) {
     programAdministrators = programAdministrators.filter((e) => e !== email);

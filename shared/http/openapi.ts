@@ -29,7 +29,6 @@ export function buildOpenApiDocument(endpoints: EndpointSpec[], serverUrl: strin
     bearerFormat: 'JWT',
     description: 'An access token from Microsoft Entra ID (the local identity provider in development).',
   });
-  registry.register('Problem', ProblemSchema);
 
   for (const spec of endpoints) {
     const responses: RouteConfig['responses'] = {};

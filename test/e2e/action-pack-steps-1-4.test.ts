@@ -35,11 +35,15 @@ describe('Action Pack, steps 1 to 4', () => {
     // Step 2: they associate the people who work there.
     const people: { personId: string; email: string }[] = [];
     for (const name of ['ada', 'alan', 'grace', 'linus']) {
-      const response = await api.request<{ personId: string; email: string }>('POST', `/partners/${partnerId}/people`, {
-        as: admin,
-        body: { email: `${name}@${domain}`, firstName: name, lastName: 'Example' },
-        headers: { 'idempotency-key': `associate-${partnerId}-${name}` },
-      });
+      const response = await api.request<{ personId: string; email: string }>(
+        'POST',
+        `/partners/${partnerId}/people`,
+        {
+          as: admin,
+          body: { email: `${name}@${domain}`, firstName: name, lastName: 'Example' },
+          headers: { 'idempotency-key': `associate-${partnerId}-${name}` },
+        },
+      );
       expect(response.status).toBe(201);
       people.push(response.body);
     }
@@ -62,22 +66,34 @@ describe('Action Pack, steps 1 to 4', () => {
     });
     expect(fourth.status).toBe(409);
 
-    const after = await api.request<{ technicalContacts: Record<string, string> }>('GET', `/partners/${partnerId}`, {
-      as: admin,
-    });
+    const after = await api.request<{ technicalContacts: Record<string, string> }>(
+      'GET',
+      `/partners/${partnerId}`,
+      {
+        as: admin,
+      },
+    );
     expect(after.body.technicalContacts).toEqual({
       first: people[0]!.personId,
       second: people[1]!.personId,
       third: people[2]!.personId,
     });
-    const contacts = await api.request<{ items: unknown[] }>('GET', `/partners/${partnerId}/people?role=technical-contact`, {
-      as: admin,
-    });
+    const contacts = await api.request<{ items: unknown[] }>(
+      'GET',
+      `/partners/${partnerId}/people?role=technical-contact`,
+      {
+        as: admin,
+      },
+    );
     expect(contacts.body.items).toHaveLength(3);
 
-    const audit = await api.request<{ items: { action: string }[] }>('GET', `/partners/${partnerId}/audit?limit=200`, {
-      as: admin,
-    });
+    const audit = await api.request<{ items: { action: string }[] }>(
+      'GET',
+      `/partners/${partnerId}/audit?limit=200`,
+      {
+        as: admin,
+      },
+    );
     expect(audit.body.items.filter((e) => e.action === 'person.associated')).toHaveLength(4);
     expect(audit.body.items.filter((e) => e.action === 'person.roles-changed')).toHaveLength(3);
   });

@@ -15,7 +15,10 @@ async function idpSigningKey() {
   return { key: await importJWK(jwk, 'RS256'), kid: jwk.kid };
 }
 
-async function mint(claims: Record<string, unknown>, options: { expiresIn?: string | number; audience?: string; issuer?: string } = {}) {
+async function mint(
+  claims: Record<string, unknown>,
+  options: { expiresIn?: string | number; audience?: string; issuer?: string } = {},
+) {
   const { key, kid } = await idpSigningKey();
   return new SignJWT({ roles: ['Platform.Operator'], email: operator.email, ...claims })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
@@ -28,7 +31,9 @@ async function mint(claims: Record<string, unknown>, options: { expiresIn?: stri
 }
 
 const callWith = (token: string) =>
-  api.request<{ code: string }>('GET', '/partners/contoso', { headers: { authorization: `Bearer ${token}` } });
+  api.request<{ code: string }>('GET', '/partners/contoso', {
+    headers: { authorization: `Bearer ${token}` },
+  });
 
 function expectUnauthenticated(response: { status: number; headers: Headers; body: { code: string } }) {
   expect(response.status).toBe(401);

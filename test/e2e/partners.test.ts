@@ -72,8 +72,24 @@ describe('partners', () => {
     ['an over-long name', { name: 'x'.repeat(201) }, 'name'],
     ['a malformed email', { programAdministrators: ['not-an-email'] }, 'programAdministrators.0'],
     ['a bad partner id', { partnerId: 'Has Spaces' }, 'partnerId'],
-    ['a bad date', { entitlements: [{ benefit: 'vs-professional', seats: 3, startsOn: '2026-13-01', expiresOn: '2027-01-01' }] }, 'entitlements.0.startsOn'],
-    ['negative seats', { entitlements: [{ benefit: 'vs-professional', seats: -1, startsOn: '2026-01-01', expiresOn: '2027-01-01' }] }, 'entitlements.0.seats'],
+    [
+      'a bad date',
+      {
+        entitlements: [
+          { benefit: 'vs-professional', seats: 3, startsOn: '2026-13-01', expiresOn: '2027-01-01' },
+        ],
+      },
+      'entitlements.0.startsOn',
+    ],
+    [
+      'negative seats',
+      {
+        entitlements: [
+          { benefit: 'vs-professional', seats: -1, startsOn: '2026-01-01', expiresOn: '2027-01-01' },
+        ],
+      },
+      'entitlements.0.seats',
+    ],
   ])('%s is a 400 naming the field', async (_case, override, path) => {
     const body = { ...aPartnerBody(), ...override };
     const response = await api.request<{ code: string; errors: { path: string }[] }>('POST', '/partners', {
@@ -120,7 +136,9 @@ describe('partners', () => {
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.headers.get('etag')).toMatch(/^"?.+"?$/);
     expect((await api.request('GET', `/partners/${body.partnerId}`, { as: operator })).status).toBe(200);
-    const stranger = await api.request('GET', `/partners/${body.partnerId}`, { as: 'admin@other.example.com' });
+    const stranger = await api.request('GET', `/partners/${body.partnerId}`, {
+      as: 'admin@other.example.com',
+    });
     expect(stranger.status).toBe(404);
     expect(stranger.body).toMatchObject({ code: 'not-found' });
     const missing = await api.request('GET', `/partners/${uniquePartnerId()}`, { as: operator });
@@ -160,9 +178,17 @@ describe('partners', () => {
   it('the same Idempotency-Key replays the first response; with another body it is refused', async () => {
     const body = aPartnerBody();
     const key = `key-${body.partnerId}`;
-    const first = await api.request('POST', '/partners', { as: operator, body, headers: { 'idempotency-key': key } });
+    const first = await api.request('POST', '/partners', {
+      as: operator,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
-    const replay = await api.request('POST', '/partners', { as: operator, body, headers: { 'idempotency-key': key } });
+    const replay = await api.request('POST', '/partners', {
+      as: operator,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');

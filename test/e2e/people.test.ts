@@ -32,11 +32,15 @@ async function aPartner(overrides: Record<string, unknown> = {}) {
     return response.body;
   };
   const setSlot = (personId: string, technicalContact: string | null, headers: Record<string, string> = {}) =>
-    api.request<Person & { code?: string; holderPersonId?: string }>('PUT', `${base}/people/${personId}/roles`, {
-      as: admin,
-      body: { technicalContact },
-      headers,
-    });
+    api.request<Person & { code?: string; holderPersonId?: string }>(
+      'PUT',
+      `${base}/people/${personId}/roles`,
+      {
+        as: admin,
+        body: { technicalContact },
+        headers,
+      },
+    );
   return { body, admin, domain, base, associate, setSlot };
 }
 
@@ -71,7 +75,10 @@ describe('people', () => {
   it('only the partner’s administrators manage people; others see 404, operators 403', async () => {
     const p = await aPartner();
     const body = { email: `x@${p.domain}`, firstName: 'X', lastName: 'Y' };
-    const stranger = await api.request('POST', `${p.base}/people`, { as: 'admin@stranger.example.com', body });
+    const stranger = await api.request('POST', `${p.base}/people`, {
+      as: 'admin@stranger.example.com',
+      body,
+    });
     expect(stranger.status).toBe(404);
     const byOperator = await api.request('POST', `${p.base}/people`, { as: operator, body });
     expect(byOperator.status).toBe(403);
@@ -87,9 +94,13 @@ describe('people', () => {
     const seen = [...firstPage.body.items];
     let cursor = firstPage.body.nextCursor;
     while (cursor) {
-      const page = await api.request<Page<Person>>('GET', `${p.base}/people?limit=2&cursor=${encodeURIComponent(cursor)}`, {
-        as: p.admin,
-      });
+      const page = await api.request<Page<Person>>(
+        'GET',
+        `${p.base}/people?limit=2&cursor=${encodeURIComponent(cursor)}`,
+        {
+          as: p.admin,
+        },
+      );
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;
     }
@@ -113,7 +124,9 @@ describe('people', () => {
     expect((await p.setSlot(bob.personId, 'third')).status).toBe(200);
     const first = await api.request<Page<Person>>('GET', `${p.base}/people?role=first`, { as: p.admin });
     expect(first.body.items.map((x) => x.personId)).toEqual([ada.personId]);
-    const contacts = await api.request<Page<Person>>('GET', `${p.base}/people?role=technical-contact`, { as: p.admin });
+    const contacts = await api.request<Page<Person>>('GET', `${p.base}/people?role=technical-contact`, {
+      as: p.admin,
+    });
     expect(contacts.body.items.map((x) => x.personId).sort()).toEqual([ada.personId, bob.personId].sort());
     const second = await api.request<Page<Person>>('GET', `${p.base}/people?role=second`, { as: p.admin });
     expect(second.body.items).toEqual([]);
@@ -152,7 +165,9 @@ describe('people', () => {
     const refused = await api.request('DELETE', `${p.base}/people/${ada.personId}`, { as: p.admin });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'person-in-use', technicalContact: 'second' });
-    const cascaded = await api.request('DELETE', `${p.base}/people/${ada.personId}?cascade=true`, { as: p.admin });
+    const cascaded = await api.request('DELETE', `${p.base}/people/${ada.personId}?cascade=true`, {
+      as: p.admin,
+    });
     expect(cascaded.status).toBe(204);
     const partner = await api.request<{ technicalContacts: Record<string, string | null> }>('GET', p.base, {
       as: p.admin,
@@ -164,7 +179,9 @@ describe('people', () => {
   it('a person without roles is disassociated at once', async () => {
     const p = await aPartner();
     const bob = await p.associate('bob');
-    expect((await api.request('DELETE', `${p.base}/people/${bob.personId}`, { as: p.admin })).status).toBe(204);
+    expect((await api.request('DELETE', `${p.base}/people/${bob.personId}`, { as: p.admin })).status).toBe(
+      204,
+    );
   });
 });
 
@@ -189,7 +206,11 @@ describe('Technical Contact roles', () => {
     const partner = await api.request<{ technicalContacts: Record<string, string | null> }>('GET', p.base, {
       as: p.admin,
     });
-    expect(partner.body.technicalContacts).toEqual({ first: bob.personId, second: null, third: ada.personId });
+    expect(partner.body.technicalContacts).toEqual({
+      first: bob.personId,
+      second: null,
+      third: ada.personId,
+    });
     expect((await p.setSlot(ada.personId, null)).body.roles.technicalContact).toBeNull();
   });
 

@@ -27,5 +27,6 @@ export function aPartnerBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const adminOf = (partner: { programAdministrators: readonly string[] }) => partner.programAdministrators[0]!;
+export const adminOf = (partner: { programAdministrators: readonly string[] }) =>
+  partner.programAdministrators[0]!;
 export const domainOf = (partner: { verifiedDomains: readonly string[] }) => partner.verifiedDomains[0]!;

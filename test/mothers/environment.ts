@@ -1,0 +1,38 @@
+/** A complete local environment (emulators, connection-string storage), as local.settings.json gives it. */
+export function aLocalEnvironment(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    COSMOS_CONNECTION__accountEndpoint: 'http://127.0.0.1:8081',
+    COSMOS_KEY: 'emulator-key',
+    COSMOS_DATABASE: 'partner-subscriptions',
+    COSMOS_CONTAINER: 'partners',
+    COSMOS_CREATE_IF_MISSING: 'true',
+    EMAIL_CONNECTION__endpoint: 'http://127.0.0.1:7072',
+    EMAIL_ACCESS_KEY: 'local-access-key',
+    EMAIL_SENDER_ADDRESS: 'DoNotReply@partner-subscriptions.local',
+    AUTH_ISSUER: 'https://127.0.0.1:7443',
+    AUTH_ADDITIONAL_ISSUERS: '',
+    AUTH_AUDIENCE: 'api://partner-subscriptions',
+    PUBLIC_BASE_URL: 'http://localhost:7071',
+    HEALTH_TIMEOUT_MS: '2000',
+    ...overrides,
+  };
+}
+
+/** Azure: identity-based connections, no keys. */
+export function anAzureEnvironment(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return {
+    AzureWebJobsStorage__queueServiceUri: 'https://stpartners.queue.core.windows.net',
+    AzureWebJobsStorage__blobServiceUri: 'https://stpartners.blob.core.windows.net',
+    COSMOS_CONNECTION__accountEndpoint: 'https://cosmos-partners.documents.azure.com:443/',
+    EMAIL_CONNECTION__endpoint: 'https://acs-partners.communication.azure.com/',
+    EMAIL_SENDER_ADDRESS: 'DoNotReply@partners.example',
+    AUTH_ISSUER: 'https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0',
+    AUTH_AUDIENCE: 'api://partner-subscriptions',
+    ...overrides,
+  };
+}
