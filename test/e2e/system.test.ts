@@ -60,7 +60,7 @@ describe('OpenAPI', () => {
       ).toBeDefined();
     }
     const validator = new Validator();
-    const result = await validator.validate(response.text);
+    const result = await validator.validate(JSON.parse(response.text));
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
