@@ -13,7 +13,12 @@ export const DEMO = {
     verifiedDomains: ['contoso.com'],
     programAdministrators: ['admin@contoso.com'],
     people: [
-      { email: 'ada.lovelace@contoso.com', firstName: 'Ada', lastName: 'Lovelace', technicalContact: 'first' },
+      {
+        email: 'ada.lovelace@contoso.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        technicalContact: 'first',
+      },
       { email: 'alan.turing@contoso.com', firstName: 'Alan', lastName: 'Turing', technicalContact: 'second' },
       { email: 'grace.hopper@contoso.com', firstName: 'Grace', lastName: 'Hopper', technicalContact: null },
     ],
@@ -29,9 +34,24 @@ export const DEMO = {
       { name: 'Application Development', level: 'silver' },
     ],
     people: [
-      { email: 'linus.torvalds@fabrikam.com', firstName: 'Linus', lastName: 'Torvalds', technicalContact: null },
-      { email: 'margaret.hamilton@fabrikam.com', firstName: 'Margaret', lastName: 'Hamilton', technicalContact: null },
-      { email: 'katherine.johnson@fabrikam.com', firstName: 'Katherine', lastName: 'Johnson', technicalContact: null },
+      {
+        email: 'linus.torvalds@fabrikam.com',
+        firstName: 'Linus',
+        lastName: 'Torvalds',
+        technicalContact: null,
+      },
+      {
+        email: 'margaret.hamilton@fabrikam.com',
+        firstName: 'Margaret',
+        lastName: 'Hamilton',
+        technicalContact: null,
+      },
+      {
+        email: 'katherine.johnson@fabrikam.com',
+        firstName: 'Katherine',
+        lastName: 'Johnson',
+        technicalContact: null,
+      },
     ],
   },
 } as const;
@@ -62,16 +82,24 @@ export async function seedDemoData(options: {
     const admin = partner.programAdministrators[0];
     for (const person of people) {
       const { technicalContact, ...body } = person;
-      const associated = await api.request<{ personId: string }>('POST', `/partners/${partner.partnerId}/people`, {
-        as: admin,
-        body,
-      });
+      const associated = await api.request<{ personId: string }>(
+        'POST',
+        `/partners/${partner.partnerId}/people`,
+        {
+          as: admin,
+          body,
+        },
+      );
       expectStatus(associated, [201, 409], `associate ${person.email}`);
       if (associated.status === 201 && technicalContact) {
-        const roles = await api.request('PUT', `/partners/${partner.partnerId}/people/${associated.body.personId}/roles`, {
-          as: admin,
-          body: { technicalContact },
-        });
+        const roles = await api.request(
+          'PUT',
+          `/partners/${partner.partnerId}/people/${associated.body.personId}/roles`,
+          {
+            as: admin,
+            body: { technicalContact },
+          },
+        );
         expectStatus(roles, [200], `set the ${technicalContact} Technical Contact for ${person.email}`);
       }
     }

@@ -66,12 +66,15 @@ const stop = async (signal: string) => {
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-const seeded = await seedDemoData({ apiUrl: stack.urls.api, idpUrl: stack.urls.idp, caCertPath: stack.idpCaCertPath, operator: operators[0]! }).catch(
-  (error: unknown) => {
-    console.error(`Seeding demo data failed: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  },
-);
+const seeded = await seedDemoData({
+  apiUrl: stack.urls.api,
+  idpUrl: stack.urls.idp,
+  caCertPath: stack.idpCaCertPath,
+  operator: operators[0]!,
+}).catch((error: unknown) => {
+  console.error(`Seeding demo data failed: ${error instanceof Error ? error.message : String(error)}`);
+  return undefined;
+});
 
 console.log(`
 partner-subscriptions is running locally.

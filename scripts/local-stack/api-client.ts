@@ -31,7 +31,11 @@ export function apiClient(options: { apiUrl: string; idpUrl: string; caCertPath:
     return cached;
   };
 
-  async function request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async function request<T = unknown>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) {
       const who = typeof opts.as === 'string' ? { email: opts.as, operator: false } : opts.as;

@@ -18,7 +18,11 @@ export interface AzuriteOptions {
   onOutput?: (line: string) => void;
 }
 
-export function azuriteConnectionString(o: { blobPort: number; queuePort: number; tablePort: number }): string {
+export function azuriteConnectionString(o: {
+  blobPort: number;
+  queuePort: number;
+  tablePort: number;
+}): string {
   return [
     'DefaultEndpointsProtocol=http',
     `AccountName=${AZURITE_ACCOUNT}`,
