@@ -225,6 +225,13 @@ describe('dev host: HTTP', () => {
     expect((await api('/api/secret', { headers: { 'x-functions-key': 'dev-key' } })).status).toBe(200);
   });
 
+  it("runs the app's appStart, preInvocation and postInvocation hooks", async () => {
+    const response = await api('/api/hooked');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-post-hook')).toBe('preInvocation');
+    expect(await response.json()).toEqual({ appStarted: true, replacedBy: 'preInvocation' });
+  });
+
   it('lists the functions and their bindings on GET /admin/functions', async () => {
     const response = await api('/admin/functions');
     expect(response.status).toBe(200);
