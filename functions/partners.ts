@@ -4,18 +4,21 @@ import { partnerRepository, auditLog } from '../shared/adapters/registry.js';
 import { endpoint } from '../shared/http/endpoint.js';
 import { callContext, ifMatchOf } from '../shared/http/request.js';
 import { created, ok } from '../shared/http/responses.js';
+import { partnerBody } from '../shared/http/views.js';
 import * as contract from '../shared/http/contract/partners.js';
 
 const deps = () => ({ partners: partnerRepository(), audit: auditLog() });
 
 export const partnersCreate = endpoint(contract.createPartner, async (input) => {
   const partner = await createPartner(deps(), callContext(input), input.body);
-  return created(partner.value, `/api/partners/${partner.value.partnerId}`, { etag: partner.etag });
+  return created(partnerBody(partner.value, new Date()), `/api/partners/${partner.value.partnerId}`, {
+    etag: partner.etag,
+  });
 });
 
 export const partnersGet = endpoint(contract.getPartner, async (input) => {
   const partner = await getPartner(deps(), callContext(input), input.params.partnerId);
-  return ok(partner.value, { etag: partner.etag });
+  return ok(partnerBody(partner.value, new Date()), { etag: partner.etag });
 });
 
 export const partnersUpdate = endpoint(contract.updatePartner, async (input) => {
@@ -26,7 +29,7 @@ export const partnersUpdate = endpoint(contract.updatePartner, async (input) => 
     input.body,
     ifMatchOf(input.request),
   );
-  return ok(partner.value, { etag: partner.etag });
+  return ok(partnerBody(partner.value, new Date()), { etag: partner.etag });
 });
 
 app.http(contract.createPartner.name, partnersCreate);

@@ -23,12 +23,12 @@ export const peopleCreate = endpoint(contract.associatePerson, async (input) => 
 });
 
 export const peopleList = endpoint(contract.listPeople, async (input) => {
-  const { q, role, limit, cursor } = input.query;
+  const { q, role, privilege, limit, cursor } = input.query;
   const page = await listPeople(
     peopleDeps(),
     callContext(input),
     input.params.partnerId,
-    { text: q, role },
+    { text: q, role, privilege },
     {
       limit,
       cursor,

@@ -58,6 +58,11 @@ const environmentSchema = z.object({
 
   PUBLIC_BASE_URL: url.default('http://localhost:7071'),
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
+  /** Days after its last assignment before an activated seat can go to someone else (domain rule 7). */
+  SEAT_COOLDOWN_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A queued email older than this (after any throttling delay) is queued again by the timer. */
+  EMAIL_STALE_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
 });
 
 /** Checked beside the schema (not as a refinement), so it is named even when other settings are wrong. */
@@ -85,6 +90,7 @@ export interface AppConfig {
   auth: { issuers: string[]; audience: string; jwksUri: string | undefined };
   publicBaseUrl: string;
   healthTimeoutMs: number;
+  assignments: { cooldownDays: number; invitationTtlDays: number; emailStaleMinutes: number };
 }
 
 export class ConfigurationError extends Error {
@@ -130,6 +136,11 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     },
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
+    assignments: {
+      cooldownDays: e.SEAT_COOLDOWN_DAYS,
+      invitationTtlDays: e.INVITATION_TTL_DAYS,
+      emailStaleMinutes: e.EMAIL_STALE_MINUTES,
+    },
   };
 }
 

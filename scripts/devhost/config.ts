@@ -130,7 +130,35 @@ export function loadHostConfig(scriptRoot: string): HostConfig {
   } catch (error) {
     throw new Error(`could not parse ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return parseHostConfig(parsed);
+  return parseHostConfig(applyHostOverrides(parsed, process.env));
+}
+
+const OVERRIDE_PREFIX = 'AzureFunctionsJobHost__';
+
+/**
+ * As in Azure, an app setting `AzureFunctionsJobHost__extensions__queues__visibilityTimeout` overrides
+ * that host.json value (keys match case-insensitively; numbers and booleans are read as such).
+ */
+export function applyHostOverrides(hostJson: unknown, env: NodeJS.ProcessEnv): unknown {
+  const root: Record<string, unknown> =
+    typeof hostJson === 'object' && hostJson !== null
+      ? structuredClone(hostJson as Record<string, unknown>)
+      : {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (raw === undefined || !name.toLowerCase().startsWith(OVERRIDE_PREFIX.toLowerCase())) continue;
+    const path = name.slice(OVERRIDE_PREFIX.length).split('__').filter(Boolean);
+    if (path.length === 0) continue;
+    let node = root;
+    for (const segment of path.slice(0, -1)) {
+      const existing = Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment;
+      if (typeof node[existing] !== 'object' || node[existing] === null) node[existing] = {};
+      node = node[existing] as Record<string, unknown>;
+    }
+    const last = path[path.length - 1]!;
+    const key = Object.keys(node).find((k) => k.toLowerCase() === last.toLowerCase()) ?? last;
+    node[key] = /^-?\d+$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
+  return root;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface StackOptions {
   /** Start the function app on the dev host (tests of single services leave it out). */
   withFunctions: boolean;
   operators?: string[];
+  /** Extra app settings for the function app (tests shorten queue retry delays this way). */
+  appSettings?: Record<string, string>;
   log: (service: string, line: string) => void;
 }
 
@@ -116,6 +118,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       AUTH_CLIENT_SECRET: API_CLIENT_SECRET,
       PUBLIC_BASE_URL: apiBase,
       NODE_EXTRA_CA_CERTS: resolve(idp.caCertPath),
+      ...options.appSettings,
     };
 
     if (options.withFunctions) {

@@ -1,9 +1,17 @@
+import { config } from '../config.js';
 import { consoleSink, createLogger } from '../log.js';
+import { revokeAllOf, type AssignmentDeps } from '../app/assignments.js';
+import type { DispatchDeps } from '../app/email-dispatch.js';
+import type { PeopleDeps } from '../app/people.js';
 import { partnersContainer } from './cosmos/client.js';
+import { CosmosAssignmentRepository } from './cosmos/assignment-repository.js';
 import { CosmosAuditLog } from './cosmos/audit-log.js';
 import { CosmosIdempotencyStore } from './cosmos/idempotency-store.js';
 import { CosmosPartnerRepository } from './cosmos/partner-repository.js';
 import { CosmosPersonRepository } from './cosmos/person-repository.js';
+import { AcsEmailSender } from './email/acs-email-sender.js';
+import { queueClient } from './storage/clients.js';
+import { EMAIL_DISPATCH_QUEUE, StorageEmailQueue } from './storage/email-queue.js';
 
 /** The composition root: each adapter is built once per process, on first use. */
 const once = <T>(build: () => T): (() => T) => {
@@ -11,15 +19,47 @@ const once = <T>(build: () => T): (() => T) => {
   return () => (value ??= build());
 };
 
-const processLog = createLogger(consoleSink, { component: 'adapters' });
+export const processLog = createLogger(consoleSink, { component: 'partner-subscriptions' });
 
 export const partnerRepository = once(() => new CosmosPartnerRepository(partnersContainer));
 export const personRepository = once(() => new CosmosPersonRepository(partnersContainer));
+export const assignmentRepository = once(() => new CosmosAssignmentRepository(partnersContainer));
 export const auditLog = once(() => new CosmosAuditLog(partnersContainer, processLog));
 export const idempotencyStore = once(() => new CosmosIdempotencyStore(partnersContainer));
+export const emailQueue = once(() => new StorageEmailQueue(queueClient(EMAIL_DISPATCH_QUEUE)));
+export const emailSender = once(() => new AcsEmailSender(config().email));
 
-export const peopleDeps = once(() => ({
+export const links = once(() => ({
+  activationUrl: (partnerId: string, assignmentId: string, token: string) => {
+    const url = new URL('/api/activate', config().publicBaseUrl);
+    url.search = new URLSearchParams({ partner: partnerId, assignment: assignmentId, token }).toString();
+    return url.toString();
+  },
+}));
+
+export const assignmentDeps = once((): AssignmentDeps => ({
+  partners: partnerRepository(),
+  people: personRepository(),
+  assignments: assignmentRepository(),
+  audit: auditLog(),
+  emails: emailQueue(),
+  policy: config().assignments,
+  warn: (event, fields) => processLog.warn(event, fields),
+}));
+
+export const peopleDeps = once((): PeopleDeps => ({
   partners: partnerRepository(),
   people: personRepository(),
   audit: auditLog(),
+  endSubscriptions: (ctx, partnerId, personId) => revokeAllOf(assignmentDeps(), ctx, partnerId, personId),
+}));
+
+export const dispatchDeps = once((): DispatchDeps => ({
+  partners: partnerRepository(),
+  people: personRepository(),
+  assignments: assignmentRepository(),
+  sender: emailSender(),
+  emails: emailQueue(),
+  links: links(),
+  now: () => new Date(),
 }));

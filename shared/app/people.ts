@@ -16,6 +16,8 @@ import {
   type Person,
   type PersonChanges,
 } from '../domain/person.js';
+import type { Privilege } from '../domain/program.js';
+import { benefitForPrivilege, liveSeatsOf } from '../domain/seats.js';
 import { loadPartner } from './access.js';
 import { recordChange } from './audit.js';
 import { compositeEtag, personIdFor } from './ids.js';
@@ -33,6 +35,8 @@ export interface PeopleDeps {
   partners: PartnerRepository;
   people: PersonRepository;
   audit: AuditLog;
+  /** Ends a person's live subscriptions (disassociation with cascade). */
+  endSubscriptions?: (ctx: CallContext, partnerId: string, personId: string) => Promise<void>;
 }
 
 export interface PersonRoles {
@@ -40,8 +44,16 @@ export interface PersonRoles {
   programAdministrator: boolean;
 }
 
+export interface PersonSubscription {
+  assignmentId: string;
+  benefit: string;
+  status: string;
+  assignedAt: string;
+}
+
 export interface PersonView extends Person {
   roles: PersonRoles;
+  subscriptions: PersonSubscription[];
 }
 
 export const rolesOf = (partner: Partner, person: Person): PersonRoles => ({
@@ -50,9 +62,19 @@ export const rolesOf = (partner: Partner, person: Person): PersonRoles => ({
 });
 
 /** A person's representation spans the person document and the roles on the partner aggregate. */
+function subscriptionsOf(partner: Partner, personId: string): PersonSubscription[] {
+  return liveSeatsOf(partner, personId).map(({ assignmentId, benefit, status, assignedAt }) => ({
+    assignmentId,
+    benefit,
+    status,
+    assignedAt,
+  }));
+}
+
 function view(partner: Partner, person: Versioned<Person>): Versioned<PersonView> {
   const roles = rolesOf(partner, person.value);
-  return { value: { ...person.value, roles }, etag: compositeEtag(person.etag, roles) };
+  const subscriptions = subscriptionsOf(partner, person.value.personId);
+  return { value: { ...person.value, roles, subscriptions }, etag: compositeEtag(person.etag, roles) };
 }
 
 async function loadPerson(deps: PeopleDeps, partnerId: string, personId: string): Promise<Versioned<Person>> {
@@ -95,7 +117,7 @@ export async function listPeople(
   deps: PeopleDeps,
   ctx: CallContext,
   partnerId: string,
-  filter: { text?: string | undefined; role?: RoleFilter | undefined },
+  filter: { text?: string | undefined; role?: RoleFilter | undefined; privilege?: Privilege | undefined },
   page: PageRequest,
 ): Promise<Page<PersonView>> {
   const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
@@ -105,10 +127,21 @@ export async function listPeople(
     personIds = slots
       .map((slot) => partner.technicalContacts[slot])
       .filter((id): id is string => id !== null);
-    if (personIds.length === 0) return { items: [], nextCursor: null };
   }
+  if (filter.privilege) {
+    const benefit = benefitForPrivilege(partner, filter.privilege);
+    const holders = partner.seatLedger.live
+      .filter((seat) => seat.benefit === benefit)
+      .map((seat) => seat.personId);
+    personIds = personIds ? personIds.filter((id) => holders.includes(id)) : holders;
+  }
+  if (personIds && personIds.length === 0) return { items: [], nextCursor: null };
   const found = await deps.people.list(partnerId, { text: filter.text, personIds }, page);
-  let items = found.items.map((person) => ({ ...person, roles: rolesOf(partner, person) }));
+  let items = found.items.map((person) => ({
+    ...person,
+    roles: rolesOf(partner, person),
+    subscriptions: subscriptionsOf(partner, person.personId),
+  }));
   if (filter.role === 'program-administrator') items = items.filter((p) => p.roles.programAdministrator);
   return { items, nextCursor: found.nextCursor };
 }
@@ -196,6 +229,10 @@ export async function disassociatePerson(
   const person = await loadPerson(deps, partnerId, personId);
   assertIfMatch(options.ifMatch, view(partner, person).etag);
   const ref = { personId, email: person.value.email };
+  if (options.cascade && liveSeatsOf(partner, personId).length > 0) {
+    if (!deps.endSubscriptions) throw new Error('disassociation with cascade needs endSubscriptions');
+    await deps.endSubscriptions(ctx, partnerId, personId);
+  }
   await deps.partners.update(partnerId, (current) => releasePerson(current, ref, options.cascade, ctx.now));
   await deps.people.delete(partnerId, personId, person.etag);
   await recordChange(

@@ -1,3 +1,4 @@
+import type { Assignment, AssignmentStatus } from '../domain/assignment.js';
 import type { Partner, TechnicalContactSlot } from '../domain/partner.js';
 import type { Person } from '../domain/person.js';
 import type { Principal } from '../domain/principal.js';
@@ -31,6 +32,8 @@ export interface PartnerRepository {
     change: (partner: Partner) => Partner,
     options?: { ifMatch?: string | undefined },
   ): Promise<Versioned<Partner>>;
+  /** Every partner id, for timers that sweep all partners. */
+  listIds(): AsyncIterable<string>;
 }
 
 export interface PersonQuery {
@@ -91,6 +94,58 @@ export interface CallContext {
   principal: Principal;
   correlationId: string;
   now: Date;
+}
+
+export interface AssignmentQuery {
+  status?: AssignmentStatus | undefined;
+  personId?: string | undefined;
+}
+
+/** Assignment documents; `update` re-reads and re-applies on a lost race, like the partner's. */
+export interface AssignmentRepository {
+  get(partnerId: string, assignmentId: string): Promise<Versioned<Assignment> | null>;
+  create(assignment: Assignment): Promise<Versioned<Assignment>>;
+  update(
+    partnerId: string,
+    assignmentId: string,
+    change: (assignment: Assignment) => Assignment,
+  ): Promise<Versioned<Assignment>>;
+  list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>>;
+  /** Emails still queued, across all partners (for the re-queue timer). */
+  listQueuedDeliveries(limit: number): Promise<Assignment[]>;
+}
+
+/** What travels on the email-dispatch queue. The raw invitation token lives only here and in the email. */
+export interface EmailDispatchMessage {
+  partnerId: string;
+  assignmentId: string;
+  sequence: number;
+  token?: string | undefined;
+  correlationId: string;
+}
+
+export interface EmailQueue {
+  enqueue(message: EmailDispatchMessage, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  /** Deterministic per email: a redelivered message never sends twice. */
+  operationId: string;
+  to: string;
+  subject: string;
+  html: string;
+  plainText: string;
+}
+
+export type SendOutcome = { outcome: 'sent' } | { outcome: 'throttled'; retryAfterSeconds: number };
+
+/** Sends one email; throws on failure (the queue retries), reports throttling as an outcome. */
+export interface EmailSender {
+  send(email: OutgoingEmail): Promise<SendOutcome>;
+}
+
+export interface Links {
+  activationUrl(partnerId: string, assignmentId: string, token: string): string;
 }
 
 export type { TechnicalContactSlot };

@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import { emptyLedger, type SeatLedger } from './seat-ledger.js';
 import { addYears, toIsoDate, type IsoDate } from './dates.js';
 import { PROGRAM_TERMS, defaultSeats, type Benefit, type Competency, type Program } from './program.js';
 
@@ -28,6 +29,7 @@ export interface Partner {
   entitlements: Entitlement[];
   /** Person id holding each Technical Contact slot. */
   technicalContacts: Record<TechnicalContactSlot, string | null>;
+  seatLedger: SeatLedger;
   createdAt: string;
   updatedAt: string;
 }
@@ -133,6 +135,7 @@ export function createPartner(input: NewPartner, now: Date): Partner {
     competencies,
     entitlements,
     technicalContacts: { first: null, second: null, third: null },
+    seatLedger: emptyLedger(),
     createdAt: at,
     updatedAt: at,
   };
@@ -195,6 +198,18 @@ export function setRoles(partner: Partner, person: PersonRef, change: RoleChange
   const technicalContacts = { ...partner.technicalContacts };
   const current = slotOf(partner, person.personId);
   if (change.technicalContact !== current) {
+    const holdsLiveSubscription = partner.seatLedger.live.some((seat) => seat.personId === person.personId);
+    if (
+      change.technicalContact === null &&
+      holdsLiveSubscription &&
+      PROGRAM_TERMS[partner.program].requiresTechnicalContact
+    ) {
+      throw new AppError(
+        'role-in-use',
+        `The person's ${current} Technical Contact slot backs a live subscription; revoke the subscription first.`,
+        { technicalContact: current },
+      );
+    }
     if (change.technicalContact !== null) {
       const holder = technicalContacts[change.technicalContact];
       if (holder !== null && holder !== person.personId) {
@@ -225,10 +240,19 @@ export function setRoles(partner: Partner, person: PersonRef, change: RoleChange
 }
 
 /**
- * Frees the Technical Contact slot of a person who is being disassociated. Without cascade, holding a
- * slot is `person-in-use`, naming the slot. Administrators are listed by email and stay as they are.
+ * Frees the Technical Contact slot of a person who is being disassociated. Holding a live subscription,
+ * or a slot without cascade, is `person-in-use`, naming what they hold. Administrators are listed by email and stay as they are.
  */
 export function releasePerson(partner: Partner, person: PersonRef, cascade: boolean, now: Date): Partner {
+  const live = partner.seatLedger.live.filter((seat) => seat.personId === person.personId);
+  if (live.length > 0) {
+    // The use case revokes them first on cascade; reaching here with live seats means it did not.
+    throw new AppError(
+      'person-in-use',
+      `The person holds ${live.length} live subscription(s); revoke them first or disassociate with cascade=true.`,
+      { assignments: live.map((seat) => seat.assignmentId) },
+    );
+  }
   const slot = slotOf(partner, person.personId);
   if (slot === null) return partner;
   if (!cascade) {

@@ -123,7 +123,7 @@ function wwwAuthenticate(error: AppError): string {
     : 'Bearer realm="partner-subscriptions", error="invalid_token"';
 }
 
-const contextSink =
+export const contextSink =
   (context: InvocationContext) =>
   (level: LogLevel, line: string): void => {
     if (level === 'error') context.error(line);

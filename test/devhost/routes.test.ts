@@ -122,3 +122,20 @@ describe('Set-Cookie', () => {
     );
   });
 });
+
+describe('host.json overrides from app settings', () => {
+  it('AzureFunctionsJobHost__ settings override host.json values, case-insensitively', async () => {
+    const { applyHostOverrides, parseHostConfig } = await import('../../scripts/devhost/config.js');
+    const host = { extensions: { queues: { visibilityTimeout: '00:00:10', maxDequeueCount: 5 } } };
+    const overridden = parseHostConfig(
+      applyHostOverrides(host, {
+        AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:01',
+        AZUREFUNCTIONSJOBHOST__EXTENSIONS__QUEUES__MAXDEQUEUECOUNT: '3',
+        Unrelated: 'x',
+      }),
+    );
+    expect(overridden.queues.visibilityTimeoutMs).toBe(1000);
+    expect(overridden.queues.maxDequeueCount).toBe(3);
+    expect(host.extensions.queues.visibilityTimeout).toBe('00:00:10'); // the input is not changed
+  });
+});

@@ -52,6 +52,11 @@ export default async function setup(project: TestProject) {
     persistStorage: false,
     withFunctions: true,
     operators: [TEST_OPERATOR],
+    // Retry failed queue messages after 1 s instead of 10 s, so retry and poison tests stay short.
+    appSettings: {
+      AzureFunctionsJobHost__extensions__queues__visibilityTimeout: '00:00:01',
+      AzureFunctionsJobHost__extensions__queues__maxPollingInterval: '00:00:00.500',
+    },
     log: (service, line) => appendFileSync(logFile, `[${service}] ${line}\n`),
   });
   project.provide('stack', {

@@ -75,4 +75,16 @@ export class CosmosPartnerRepository implements PartnerRepository {
       'The partner is changing too often to update it; try again.',
     );
   }
+
+  async *listIds(): AsyncIterable<string> {
+    const container = await this.container();
+    const iterator = container.items.query<string>(
+      { query: "SELECT VALUE c.partnerId FROM c WHERE c.type = 'partner'" },
+      { maxItemCount: 100 },
+    );
+    while (iterator.hasMoreResults()) {
+      const { resources } = await cosmosCall(() => iterator.fetchNext());
+      for (const partnerId of resources) yield partnerId;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { EndpointSpec } from '../endpoint.js';
+import { assignmentEndpoints } from './assignments.js';
 import { auditEndpoints } from './audit.js';
 import { partnerEndpoints } from './partners.js';
 import { peopleEndpoints } from './people.js';
@@ -9,5 +10,6 @@ export const allEndpoints: EndpointSpec[] = [
   ...systemEndpoints,
   ...partnerEndpoints,
   ...peopleEndpoints,
+  ...assignmentEndpoints,
   ...auditEndpoints,
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BENEFITS, COMPETENCY_LEVELS, PROGRAMS } from '../../domain/program.js';
 import { TECHNICAL_CONTACT_SLOTS } from '../../domain/partner.js';
 import type { EndpointSpec } from '../endpoint.js';
+import { UsageSchema } from './assignments.js';
 import { DomainSchema, EmailSchema, PartnerIdSchema, PartnerPathSchema } from './common.js';
 
 const EntitlementSchema = z
@@ -52,6 +53,7 @@ export const PartnerSchema = z
     competencies: z.array(CompetencySchema),
     entitlements: z.array(EntitlementSchema),
     technicalContacts: z.record(z.enum(TECHNICAL_CONTACT_SLOTS), z.string().nullable()),
+    usage: UsageSchema.shape.benefits,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

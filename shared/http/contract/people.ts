@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TECHNICAL_CONTACT_SLOTS } from '../../domain/partner.js';
+import { PRIVILEGES } from '../../domain/program.js';
 import type { EndpointSpec } from '../endpoint.js';
 import {
   BooleanQuerySchema,
@@ -48,6 +49,7 @@ export const ROLE_FILTERS = [
 export const ListPeopleQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
   role: z.enum(ROLE_FILTERS).optional(),
+  privilege: z.enum(PRIVILEGES).optional(),
   limit: LimitSchema,
   cursor: CursorSchema,
 });
@@ -64,6 +66,9 @@ export const PersonSchema = z
       technicalContact: z.enum(TECHNICAL_CONTACT_SLOTS).nullable(),
       programAdministrator: z.boolean(),
     }),
+    subscriptions: z.array(
+      z.object({ assignmentId: z.string(), benefit: z.string(), status: z.string(), assignedAt: z.string() }),
+    ),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -99,7 +104,7 @@ export const getPerson = {
   name: 'people-get',
   method: 'GET',
   route: 'partners/{partnerId}/people/{personId}',
-  summary: 'One person with roles',
+  summary: 'One person with roles and live subscriptions',
   tags: ['people'],
   access: 'authenticated',
   params: PersonPathSchema,

@@ -1,0 +1,102 @@
+import type { Container } from '@azure/cosmos';
+import { AppError, notFound } from '../../domain/errors.js';
+import type { Assignment } from '../../domain/assignment.js';
+import type { AssignmentQuery, AssignmentRepository, Page, PageRequest, Versioned } from '../../app/ports.js';
+import { cosmosCall, fromDocument, queryPage, statusOf } from './documents.js';
+
+const MAX_ATTEMPTS = 50;
+const toDocument = (assignment: Assignment) => ({
+  id: assignment.assignmentId,
+  type: 'assignment',
+  ...assignment,
+});
+
+export class CosmosAssignmentRepository implements AssignmentRepository {
+  constructor(private readonly container: () => Promise<Container>) {}
+
+  async get(partnerId: string, assignmentId: string): Promise<Versioned<Assignment> | null> {
+    const container = await this.container();
+    const { resource } = await cosmosCall(() => container.item(assignmentId, partnerId).read());
+    if (!resource || resource['type'] !== 'assignment') return null;
+    return { value: fromDocument<Assignment>(resource), etag: resource._etag! };
+  }
+
+  async create(assignment: Assignment): Promise<Versioned<Assignment>> {
+    const container = await this.container();
+    try {
+      const { resource } = await cosmosCall(() => container.items.create(toDocument(assignment)));
+      return { value: fromDocument<Assignment>(resource!), etag: resource!._etag! };
+    } catch (error) {
+      if (statusOf(error) === 409) {
+        throw new AppError('already-exists', `Assignment ${assignment.assignmentId} already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  async update(
+    partnerId: string,
+    assignmentId: string,
+    change: (assignment: Assignment) => Assignment,
+  ): Promise<Versioned<Assignment>> {
+    const container = await this.container();
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.get(partnerId, assignmentId);
+      if (!current) throw notFound(`Assignment ${assignmentId}`);
+      const next = change(current.value);
+      if (next === current.value) return current;
+      try {
+        const { resource } = await cosmosCall(() =>
+          container
+            .item(assignmentId, partnerId)
+            .replace(toDocument(next), { accessCondition: { type: 'IfMatch', condition: current.etag } }),
+        );
+        return { value: fromDocument<Assignment>(resource!), etag: resource!._etag! };
+      } catch (error) {
+        if (statusOf(error) !== 412) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 40)));
+      }
+    }
+    throw new AppError(
+      'dependency-unavailable',
+      'The assignment is changing too often to update it; try again.',
+    );
+  }
+
+  async list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>> {
+    const container = await this.container();
+    const where = ['c.partnerId = @partnerId', "c.type = 'assignment'"];
+    const parameters: { name: string; value: unknown }[] = [{ name: '@partnerId', value: partnerId }];
+    if (query.status) {
+      where.push('c.status = @status');
+      parameters.push({ name: '@status', value: query.status });
+    }
+    if (query.personId) {
+      where.push('c.personId = @personId');
+      parameters.push({ name: '@personId', value: query.personId });
+    }
+    return queryPage(
+      container,
+      partnerId,
+      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.assignedAt DESC`,
+      parameters,
+      page,
+      (document) => fromDocument<Assignment>(document),
+    );
+  }
+
+  async listQueuedDeliveries(limit: number): Promise<Assignment[]> {
+    const container = await this.container();
+    const { resources } = await cosmosCall(() =>
+      container.items
+        .query(
+          {
+            query: "SELECT * FROM c WHERE c.type = 'assignment' AND c.delivery.state = 'queued'",
+          },
+          { maxItemCount: limit },
+        )
+        .fetchNext(),
+    );
+    return resources.map((document) => fromDocument<Assignment>(document));
+  }
+}

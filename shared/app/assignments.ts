@@ -1,0 +1,286 @@
+import {
+  endAssignment,
+  isLive,
+  newAssignment,
+  reissueInvitation,
+  type Assignment,
+  type AssignmentStatus,
+} from '../domain/assignment.js';
+import { notFound } from '../domain/errors.js';
+import { deliveryAddress } from '../domain/person.js';
+import type { Privilege } from '../domain/program.js';
+import {
+  benefitForPrivilege,
+  grantSeat,
+  liveSeatsOf,
+  releaseSeat,
+  usageOf,
+  type BenefitUsage,
+} from '../domain/seats.js';
+import { loadPartner } from './access.js';
+import { recordChange } from './audit.js';
+import { newId } from './ids.js';
+import type {
+  AssignmentRepository,
+  AuditLog,
+  CallContext,
+  EmailQueue,
+  Page,
+  PageRequest,
+  PartnerRepository,
+  PersonRepository,
+  Versioned,
+} from './ports.js';
+import { newInvitationToken } from './tokens.js';
+
+export interface AssignmentPolicy {
+  cooldownDays: number;
+  invitationTtlDays: number;
+}
+
+export interface AssignmentDeps {
+  partners: PartnerRepository;
+  people: PersonRepository;
+  assignments: AssignmentRepository;
+  audit: AuditLog;
+  emails: EmailQueue;
+  policy: AssignmentPolicy;
+  /** Failures after the commit that a timer repairs: logged, never thrown at the caller. */
+  warn: (event: string, fields: Record<string, unknown>) => void;
+}
+
+async function queueEmail(deps: AssignmentDeps, ctx: CallContext, assignment: Assignment, token?: string) {
+  try {
+    await deps.emails.enqueue({
+      partnerId: assignment.partnerId,
+      assignmentId: assignment.assignmentId,
+      sequence: assignment.delivery.sequence,
+      token,
+      correlationId: ctx.correlationId,
+    });
+  } catch (error) {
+    // The email stays `queued`; the re-queue timer sends it (with a fresh link) once it is stale.
+    deps.warn('email.enqueue-failed', {
+      partnerId: assignment.partnerId,
+      assignmentId: assignment.assignmentId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/**
+ * Grants a privilege: the seat is taken in the partner aggregate's conditional write (so the seat
+ * limit holds under any concurrency), then the assignment is stored and its invitation email queued.
+ */
+export async function grantPrivilege(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  input: { personId: string; privilege: Privilege },
+): Promise<Versioned<Assignment>> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const person = await deps.people.get(partnerId, input.personId);
+  if (!person) throw notFound(`Person ${input.personId}`);
+  benefitForPrivilege(partner, input.privilege);
+
+  const assignmentId = newId();
+  const updated = await deps.partners.update(partnerId, (current) =>
+    grantSeat(current, { assignmentId, personId: input.personId, privilege: input.privilege }, ctx.now),
+  );
+  const release = () =>
+    deps.partners.update(partnerId, (current) => releaseSeat(current, assignmentId, ctx.now, deps.policy));
+
+  if (!(await deps.people.get(partnerId, input.personId))) {
+    await release(); // disassociated while we granted: a seat must never outlive its holder
+    throw notFound(`Person ${input.personId}`);
+  }
+  const { token, hash } = newInvitationToken();
+  const benefit = benefitForPrivilege(updated.value, input.privilege);
+  let created: Versioned<Assignment>;
+  try {
+    created = await deps.assignments.create(
+      newAssignment(
+        {
+          assignmentId,
+          partnerId,
+          personId: input.personId,
+          personEmail: person.value.email,
+          deliverTo: deliveryAddress(person.value),
+          privilege: input.privilege,
+          benefit,
+          assignedBy: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
+          tokenHash: hash,
+        },
+        ctx.now,
+        deps.policy,
+      ),
+    );
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+  await queueEmail(deps, ctx, created.value, token);
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'assignment.granted',
+    { type: 'assignment', id: assignmentId },
+    {
+      personId: input.personId,
+      privilege: input.privilege,
+      benefit,
+    },
+  );
+  return created;
+}
+
+async function loadAssignment(deps: AssignmentDeps, partnerId: string, assignmentId: string) {
+  const found = await deps.assignments.get(partnerId, assignmentId);
+  if (!found) throw notFound(`Assignment ${assignmentId}`);
+  return found;
+}
+
+async function endOne(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  assignmentId: string,
+  reason: 'revoked' | 'disassociated',
+): Promise<Versioned<Assignment>> {
+  const current = await loadAssignment(deps, partnerId, assignmentId);
+  if (!isLive(current.value)) return current;
+  await deps.partners.update(partnerId, (partner) =>
+    releaseSeat(partner, assignmentId, ctx.now, deps.policy),
+  );
+  const person = await deps.people.get(partnerId, current.value.personId);
+  const to = person ? deliveryAddress(person.value) : current.value.delivery.to;
+  const ended = await deps.assignments.update(partnerId, assignmentId, (a) =>
+    endAssignment(a, reason, to, ctx.now),
+  );
+  if (ended.value.status !== current.value.status) {
+    await queueEmail(deps, ctx, ended.value);
+    await recordChange(
+      deps.audit,
+      ctx,
+      partnerId,
+      'assignment.revoked',
+      { type: 'assignment', id: assignmentId },
+      {
+        personId: current.value.personId,
+        reason,
+      },
+    );
+  }
+  return ended;
+}
+
+/** Revokes a live assignment and frees its seat (after the cooldown if it was activated). Idempotent. */
+export async function revokeAssignment(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  assignmentId: string,
+): Promise<Versioned<Assignment>> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  return endOne(deps, ctx, partnerId, assignmentId, 'revoked');
+}
+
+/** Ends every live assignment of a person who is being disassociated with cascade. */
+export async function revokeAllOf(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  personId: string,
+) {
+  const partner = await deps.partners.get(partnerId);
+  if (!partner) throw notFound(`Partner ${partnerId}`);
+  for (const seat of liveSeatsOf(partner.value, personId)) {
+    const exists = await deps.assignments.get(partnerId, seat.assignmentId);
+    if (exists) await endOne(deps, ctx, partnerId, seat.assignmentId, 'disassociated');
+    else
+      await deps.partners.update(partnerId, (p) => releaseSeat(p, seat.assignmentId, ctx.now, deps.policy));
+  }
+}
+
+/** A new invitation link (the previous one stops working) and a new email. */
+export async function resendInvitation(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  assignmentId: string,
+): Promise<Versioned<Assignment>> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const current = await loadAssignment(deps, partnerId, assignmentId);
+  const person = await deps.people.get(partnerId, current.value.personId);
+  const to = person ? deliveryAddress(person.value) : current.value.delivery.to;
+  const { token, hash } = newInvitationToken();
+  const updated = await deps.assignments.update(partnerId, assignmentId, (a) =>
+    reissueInvitation(a, hash, to, ctx.now, deps.policy),
+  );
+  await queueEmail(deps, ctx, updated.value, token);
+  await recordChange(
+    deps.audit,
+    ctx,
+    partnerId,
+    'assignment.invitation-resent',
+    {
+      type: 'assignment',
+      id: assignmentId,
+    },
+    { version: updated.value.invitation.version },
+  );
+  return updated;
+}
+
+export async function getAssignment(
+  deps: AssignmentDeps,
+  ctx: CallContext,
+  partnerId: string,
+  assignmentId: string,
+) {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  return loadAssignment(deps, partnerId, assignmentId);
+}
+
+export async function listAssignments(
+  deps: Pick<AssignmentDeps, 'partners' | 'assignments'>,
+  ctx: CallContext,
+  partnerId: string,
+  query: { status?: AssignmentStatus | undefined; personId?: string | undefined },
+  page: PageRequest,
+): Promise<Page<Assignment>> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  return deps.assignments.list(partnerId, query, page);
+}
+
+/** Every assignment matching the query, page by page (for exports). */
+export async function* allAssignments(
+  deps: Pick<AssignmentDeps, 'partners' | 'assignments'>,
+  ctx: CallContext,
+  partnerId: string,
+  query: { status?: AssignmentStatus | undefined },
+): AsyncIterable<Assignment> {
+  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  let cursor: string | undefined;
+  do {
+    const page = await deps.assignments.list(partnerId, query, { limit: 200, cursor });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}
+
+export interface UsageReport {
+  partnerId: string;
+  at: string;
+  benefits: BenefitUsage[];
+}
+
+export async function getUsage(
+  deps: Pick<AssignmentDeps, 'partners'>,
+  ctx: CallContext,
+  partnerId: string,
+): Promise<UsageReport> {
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  return { partnerId, at: ctx.now.toISOString(), benefits: usageOf(partner, ctx.now) };
+}

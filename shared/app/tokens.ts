@@ -1,0 +1,26 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** Invitation tokens: 32 random bytes, base64url. Only the SHA-256 hash is ever stored. */
+export function newInvitationToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+export const hashToken = (token: string): string =>
+  createHash('sha256').update(token, 'utf8').digest('base64url');
+
+/** Compares in constant time, so the time taken says nothing about how much of a guess was right. */
+export function tokenMatches(storedHash: string, token: string): boolean {
+  const expected = Buffer.from(storedHash, 'base64url');
+  const actual = Buffer.from(hashToken(token), 'base64url');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** A UUID derived from a name, so the same email always gets the same Communication Services operation id. */
+export function deterministicUuid(name: string): string {
+  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5 (name-based, SHA)
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import type { InvocationContext } from '@azure/functions';
+
+/** The email-dispatch message, validated before any work: a malformed message is not retried. */
+export const EmailDispatchMessageSchema = z.object({
+  partnerId: z.string().min(1).max(64),
+  assignmentId: z.string().min(1).max(64),
+  sequence: z.number().int().positive(),
+  token: z.string().min(20).max(100).optional(),
+  correlationId: z.string().max(128),
+});
+
+export function dequeueCountOf(context: InvocationContext): number | undefined {
+  const value = context.triggerMetadata?.['dequeueCount'];
+  return typeof value === 'number' ? value : undefined;
+}
