@@ -28,6 +28,8 @@ export default defineConfig({
           include: ['test/integration/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/stack.ts'],
           setupFiles: ['test/setup/app-env.ts'],
+          // One stack is shared: files run one after another so fault injection in one cannot leak into another.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

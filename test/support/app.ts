@@ -30,3 +30,64 @@ export function aPartnerBody(overrides: Record<string, unknown> = {}) {
 export const adminOf = (partner: { programAdministrators: readonly string[] }) =>
   partner.programAdministrators[0]!;
 export const domainOf = (partner: { verifiedDomains: readonly string[] }) => partner.verifiedDomains[0]!;
+
+export interface PersonBody {
+  personId: string;
+  email: string;
+  firstName: string;
+  roles: { technicalContact: string | null; programAdministrator: boolean };
+  subscriptions: { assignmentId: string; benefit: string; status: string }[];
+}
+
+export interface AssignmentBody {
+  assignmentId: string;
+  personId: string;
+  status: string;
+  benefit: string;
+  privilege: string;
+  invitation: { version: number; expiresAt: string; usedAt: string | null };
+  delivery: {
+    state: string;
+    sequence: number;
+    attempts: number;
+    lastError: string | null;
+    to: string;
+    kind: string;
+  };
+  code?: string;
+}
+
+/** Creates a partner as an operator and returns helpers that act as its Program Administrator. */
+export async function createPartner(overrides: Record<string, unknown> = {}) {
+  const { api, operator } = testApp();
+  const body = aPartnerBody(overrides);
+  const created = await api.request('POST', '/partners', { as: operator, body });
+  if (created.status !== 201)
+    throw new Error(`creating the partner failed: ${created.status} ${created.text}`);
+  const admin = adminOf(body);
+  const domain = domainOf(body);
+  const base = `/partners/${body.partnerId}`;
+  const privilege = body.program === 'competency' ? 'msdn-subscriptions' : 'visual-studio-subscriptions';
+  const associate = async (local: string, extra: Record<string, unknown> = {}) => {
+    const response = await api.request<PersonBody>('POST', `${base}/people`, {
+      as: admin,
+      body: { email: `${local}@${domain}`, firstName: local, lastName: 'Tester', ...extra },
+    });
+    if (response.status !== 201)
+      throw new Error(`associating ${local} failed: ${response.status} ${response.text}`);
+    return response.body;
+  };
+  const setSlot = (personId: string, technicalContact: string | null) =>
+    api.request<PersonBody & { code?: string }>('PUT', `${base}/people/${personId}/roles`, {
+      as: admin,
+      body: { technicalContact },
+    });
+  const grant = (personId: string, grantPrivilege = privilege) =>
+    api.request<AssignmentBody>('POST', `${base}/assignments`, {
+      as: admin,
+      body: { personId, privilege: grantPrivilege },
+    });
+  const assignment = (assignmentId: string) =>
+    api.request<AssignmentBody>('GET', `${base}/assignments/${assignmentId}`, { as: admin });
+  return { api, body, admin, domain, base, privilege, associate, setSlot, grant, assignment };
+}
