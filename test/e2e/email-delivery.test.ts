@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { newAssignment } from '../../shared/domain/assignment.js';
+import { newInvitationToken } from '../../shared/app/tokens.js';
+import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
+import { eventually, inbox, queues } from '../support/inbox.js';
+
+const { stack, api } = testApp();
+const mail = inbox(stack.emailUrl);
+const storage = queues(stack.storageConnectionString);
+
+afterEach(() => mail.clearFaults());
+
+const deliveryOf = async (p: Awaited<ReturnType<typeof createPartner>>, assignmentId: string) =>
+  (await p.assignment(assignmentId)).body.delivery;
+
+describe('email dispatch', () => {
+  it('a message delivered twice to the queue function sends one email', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const person = await p.associate('twice');
+    // An assignment whose invitation has not been queued yet, so the test owns its only message.
+    const { token, hash } = newInvitationToken();
+    const assignmentId = crypto.randomUUID();
+    await assignmentRepository().create(
+      newAssignment(
+        {
+          assignmentId,
+          partnerId: p.body.partnerId,
+          personId: person.personId,
+          personEmail: person.email,
+          deliverTo: person.email,
+          privilege: 'msdn-subscriptions',
+          benefit: 'vs-enterprise',
+          assignedBy: { subject: 'test', email: null },
+          tokenHash: hash,
+        },
+        new Date(),
+        { invitationTtlDays: 30 },
+      ),
+    );
+    const message = {
+      partnerId: p.body.partnerId,
+      assignmentId,
+      sequence: 1,
+      token,
+      correlationId: 'dup-test',
+    };
+    await Promise.all([storage.send('email-dispatch', message), storage.send('email-dispatch', message)]);
+
+    await eventually(async () => ((await deliveryOf(p, assignmentId)).state === 'sent' ? true : undefined));
+    // Give the second copy time to be processed too, then count.
+    await eventually(async () => ((await storage.peekAll('email-dispatch')).length === 0 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await mail.messages(person.email)).toHaveLength(1);
+  });
+
+  it('throttling (429 with Retry-After) and then 500s: every email still ends sent, once', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const people = await Promise.all(['t1', 't2', 't3'].map((name) => p.associate(name)));
+    const before = await mail.stats();
+    await mail.setFaults({
+      plan: [
+        { status: 429, retryAfterSeconds: 1, times: 3 },
+        { status: 500, times: 3 },
+      ],
+      then: 'succeed',
+    });
+    const grants = await Promise.all(people.map((person) => p.grant(person.personId)));
+    expect(grants.map((g) => g.status)).toEqual([201, 201, 201]);
+
+    for (const grant of grants) {
+      const delivery = await eventually(
+        async () => {
+          const current = await deliveryOf(p, grant.body.assignmentId);
+          return current.state === 'sent' ? current : undefined;
+        },
+        { timeoutMs: 60_000, what: 'the email to be sent' },
+      );
+      expect(delivery.state).toBe('sent');
+    }
+    for (const person of people) expect(await mail.messages(person.email)).toHaveLength(1);
+    const after = await mail.stats();
+    expect(after.sendAttempts - before.sendAttempts).toBeGreaterThanOrEqual(3 + 6); // every fault was really hit
+  });
+
+  it('when sending fails every time: each email ends failed and its message is in the poison queue', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const people = await Promise.all(['f1', 'f2'].map((name) => p.associate(name)));
+    await mail.setFaults({ plan: [], then: 'fail' });
+    const grants = await Promise.all(people.map((person) => p.grant(person.personId)));
+
+    for (const grant of grants) {
+      const delivery = await eventually(
+        async () => {
+          const current = await deliveryOf(p, grant.body.assignmentId);
+          return current.state === 'failed' ? current : undefined;
+        },
+        { timeoutMs: 90_000, what: 'the email to be marked failed' },
+      );
+      expect(delivery.lastError).toMatch(/gave up after 5 attempts/);
+    }
+    const poisoned = (await storage.peekAll('email-dispatch-poison')) as { assignmentId: string }[];
+    for (const grant of grants) {
+      expect(poisoned.map((m) => m.assignmentId)).toContain(grant.body.assignmentId);
+    }
+    for (const person of people) expect(await mail.messages(person.email)).toHaveLength(0);
+
+    // The admin sees `failed` and resends once the provider is back.
+    await mail.clearFaults();
+    const resent = await api.request<AssignmentBody>(
+      'POST',
+      `${p.base}/assignments/${grants[0]!.body.assignmentId}/resend`,
+      { as: p.admin },
+    );
+    expect(resent.status).toBe(200);
+    expect(resent.body.delivery.state).toBe('queued');
+    await eventually(async () =>
+      (await deliveryOf(p, grants[0]!.body.assignmentId)).state === 'sent' ? true : undefined,
+    );
+    expect(await mail.messages(people[0]!.email)).toHaveLength(1);
+  });
+});
