@@ -47,7 +47,7 @@ const stack = await startLocalStack({
   ports,
   dataDir: resolve(root, '.local'),
   persistStorage: true,
-  withFunctions: true,
+  withFunctions: process.argv.includes('--func') ? 'func' : true,
   operators,
   log,
 }).catch((error: unknown) => {

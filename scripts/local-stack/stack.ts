@@ -6,6 +6,8 @@ import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
 import { spawnDevHost } from '../devhost/spawn.js';
+import { spawnOwned } from './child.js';
+import { waitForPort } from './ports.js';
 
 export interface StackPorts {
   api: number;
@@ -34,8 +36,8 @@ export interface StackOptions {
   dataDir: string;
   /** Keep Azurite's data between runs (npm start); tests run in memory. */
   persistStorage: boolean;
-  /** Start the function app on the dev host (tests of single services leave it out). */
-  withFunctions: boolean;
+  /** Which host runs the function app: the dev host, Core Tools (`func start`), or none. */
+  withFunctions: boolean | 'func';
   operators?: string[];
   /** Extra app settings for the function app (tests shorten queue retry delays this way). */
   appSettings?: Record<string, string>;
@@ -121,7 +123,11 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       ...options.appSettings,
     };
 
-    if (options.withFunctions) {
+    if (options.withFunctions === 'func') {
+      started.push(
+        await startCoreTools(options.projectRoot, ports.api, appEnv, (line) => log('functions', line)),
+      );
+    } else if (options.withFunctions) {
       const host = await spawnDevHost({
         scriptRoot: options.projectRoot,
         port: ports.api,
@@ -147,4 +153,31 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     await stopAll();
     throw error;
   }
+}
+
+/** Runs the same app under Azure Functions Core Tools, where they are installed. */
+async function startCoreTools(
+  projectRoot: string,
+  port: number,
+  env: Record<string, string>,
+  log: (line: string) => void,
+): Promise<RunningService> {
+  const owned = spawnOwned('func', ['start', '--port', String(port), '--javascript'], {
+    name: 'func',
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    onOutput: log,
+  });
+  const failed = new Promise<never>((_, reject) => {
+    owned.child.once('error', (error) =>
+      reject(
+        new Error(
+          `Core Tools ('func') could not start: ${error.message}. Install Azure Functions Core Tools v4, or use npm start.`,
+        ),
+      ),
+    );
+    owned.child.once('exit', (code) => reject(new Error(`'func start' exited with code ${code}`)));
+  });
+  await Promise.race([waitForPort(port, '127.0.0.1', 120_000), failed]);
+  return { url: `http://localhost:${port}`, stop: owned.stop };
 }
