@@ -46,7 +46,19 @@ describe('parseConfig', () => {
       },
       publicBaseUrl: 'http://localhost:7071',
       healthTimeoutMs: 2000,
+      assignments: { cooldownDays: 90, invitationTtlDays: 30, emailStaleMinutes: 10 },
     });
+  });
+
+  it('reads the assignment policy settings', () => {
+    const parsed = parseConfig({
+      ...aLocalEnvironment(),
+      SEAT_COOLDOWN_DAYS: '7',
+      INVITATION_TTL_DAYS: '3',
+      EMAIL_STALE_MINUTES: '2',
+    });
+    expect(parsed.assignments).toEqual({ cooldownDays: 7, invitationTtlDays: 3, emailStaleMinutes: 2 });
+    expect(() => parseConfig({ ...aLocalEnvironment(), INVITATION_TTL_DAYS: '0' })).toThrow(/INVITATION_TTL_DAYS/);
   });
 
   it('shapes an Azure environment with identity-based storage and no keys', () => {
