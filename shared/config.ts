@@ -55,6 +55,16 @@ const environmentSchema = z.object({
   AUTH_AUDIENCE: z.string().trim().min(1),
   /** Defaults to the issuer's discovery document's jwks_uri. */
   AUTH_JWKS_URI: optionalString.pipe(url.optional()),
+  /** The app registration used for subscriber sign-in (authorization code + PKCE). */
+  AUTH_CLIENT_ID: z.string().trim().min(1),
+  /** Locally a dev secret; in Azure a Key Vault reference, never a literal. */
+  AUTH_CLIENT_SECRET: z.string().trim().min(1),
+  /** MSAL authority; defaults to AUTH_ISSUER (Entra multi-tenant: https://login.microsoftonline.com/organizations). */
+  AUTH_AUTHORITY: optionalString.pipe(url.optional()),
+  /** `OIDC` for any OpenID provider (local), `AAD` for Microsoft Entra ID. */
+  AUTH_PROTOCOL_MODE: z.enum(['OIDC', 'AAD']).default('OIDC'),
+  /** Seals the sign-in and session cookies; at least 32 characters (Key Vault reference in Azure). */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
 
   PUBLIC_BASE_URL: url.default('http://localhost:7071'),
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
@@ -88,6 +98,13 @@ export interface AppConfig {
   };
   email: { endpoint: string; accessKey: string | undefined; senderAddress: string };
   auth: { issuers: string[]; audience: string; jwksUri: string | undefined };
+  signIn: {
+    clientId: string;
+    clientSecret: string;
+    authority: string;
+    protocolMode: 'OIDC' | 'AAD';
+    sessionSecret: string;
+  };
   publicBaseUrl: string;
   healthTimeoutMs: number;
   assignments: { cooldownDays: number; invitationTtlDays: number; emailStaleMinutes: number };
@@ -133,6 +150,13 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       issuers: [e.AUTH_ISSUER, ...e.AUTH_ADDITIONAL_ISSUERS],
       audience: e.AUTH_AUDIENCE,
       jwksUri: e.AUTH_JWKS_URI,
+    },
+    signIn: {
+      clientId: e.AUTH_CLIENT_ID,
+      clientSecret: e.AUTH_CLIENT_SECRET,
+      authority: e.AUTH_AUTHORITY ?? e.AUTH_ISSUER,
+      protocolMode: e.AUTH_PROTOCOL_MODE,
+      sessionSecret: e.SESSION_SECRET,
     },
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,

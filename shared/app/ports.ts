@@ -113,6 +113,12 @@ export interface AssignmentRepository {
   list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>>;
   /** Emails still queued, across all partners (for the re-queue timer). */
   listQueuedDeliveries(limit: number): Promise<Assignment[]>;
+  /** Every assignment claimed by a signed-in identity, across partners. */
+  listBySubscriber(identity: {
+    issuer: string;
+    subject: string;
+    objectId?: string | undefined;
+  }): Promise<Assignment[]>;
 }
 
 /** What travels on the email-dispatch queue. The raw invitation token lives only here and in the email. */

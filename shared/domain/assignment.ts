@@ -33,6 +33,30 @@ export interface Delivery {
   sentAt: string | null;
 }
 
+/** The signed-in identity an invitation was claimed by, and the profile they gave. */
+export interface Subscriber {
+  issuer: string;
+  subject: string;
+  objectId: string | null;
+  email: string | null;
+  boundAt: string;
+  profile: SubscriberProfile | null;
+}
+
+export interface SubscriberProfile {
+  firstName: string;
+  lastName: string;
+  contactEmail: string;
+}
+
+export interface SignedInIdentity {
+  issuer: string;
+  subject: string;
+  objectId?: string | undefined;
+  email?: string | undefined;
+  tenantId?: string | undefined;
+}
+
 export interface Assignment {
   assignmentId: string;
   partnerId: string;
@@ -48,6 +72,7 @@ export interface Assignment {
   endReason: 'revoked' | 'expired' | 'disassociated' | null;
   invitation: Invitation;
   delivery: Delivery;
+  subscriber: Subscriber | null;
 }
 
 export interface InvitationPolicy {
@@ -106,6 +131,7 @@ export function newAssignment(input: NewAssignment, at: Date, policy: Invitation
       usedAt: null,
     },
     delivery: queued('invitation', 1, input.deliverTo, at),
+    subscriber: null,
   };
 }
 
@@ -234,4 +260,93 @@ export function isDeliveryStale(assignment: Assignment, at: Date, staleAfterMinu
   if (assignment.delivery.kind === 'invitation' && assignment.status !== 'invited') return false;
   const since = new Date(assignment.delivery.nextAttemptAt ?? assignment.delivery.queuedAt);
   return at.getTime() - since.getTime() > staleAfterMinutes * 60_000;
+}
+
+export type InvitationProblem = 'not-pending' | 'used' | 'expired' | 'not-current';
+
+/**
+ * Why an invitation cannot be used now, or null when it can. `tokenIsCurrent` says whether the link's
+ * token matches the current invitation (a resend replaces it); it is checked by the caller in constant time.
+ */
+export function invitationProblem(
+  assignment: Assignment,
+  tokenIsCurrent: boolean,
+  at: Date,
+): InvitationProblem | null {
+  if (!tokenIsCurrent) return 'not-current';
+  if (assignment.invitation.usedAt !== null || assignment.status === 'active') return 'used';
+  if (assignment.status !== 'invited') return 'not-pending';
+  if (new Date(assignment.invitation.expiresAt).getTime() <= at.getTime()) return 'expired';
+  return null;
+}
+
+const INVITATION_MESSAGES: Record<InvitationProblem, string> = {
+  'not-current':
+    'This invitation link is not valid: it was replaced by a newer email, or it was copied incompletely.',
+  used: 'This invitation link has already been used. Sign in to see your subscriptions.',
+  'not-pending': 'This subscription is no longer on offer: it was revoked or has ended.',
+  expired: 'This invitation link has expired. Ask your Program Administrator to send a new one.',
+};
+
+export function invitationInvalid(problem: InvitationProblem): AppError {
+  return new AppError('invitation-invalid', INVITATION_MESSAGES[problem], { reason: problem });
+}
+
+const sameIdentity = (subscriber: Subscriber, identity: SignedInIdentity) =>
+  subscriber.issuer === identity.issuer && subscriber.subject === identity.subject;
+
+/**
+ * Binds the signed-in identity to a pending invitation. The invitation must still be the one the sign-in
+ * started from (`tokenHash`), unused and unexpired; an invitation already claimed by someone else is refused.
+ */
+export function bindSubscriber(
+  assignment: Assignment,
+  identity: SignedInIdentity,
+  tokenHash: string,
+  at: Date,
+): Assignment {
+  const problem = invitationProblem(assignment, assignment.invitation.tokenHash === tokenHash, at);
+  if (problem) throw invitationInvalid(problem);
+  if (assignment.subscriber && !sameIdentity(assignment.subscriber, identity)) {
+    throw new AppError('invitation-invalid', 'This invitation was already claimed by another account.', {
+      reason: 'claimed',
+    });
+  }
+  if (assignment.subscriber) return assignment;
+  return {
+    ...assignment,
+    subscriber: {
+      issuer: identity.issuer,
+      subject: identity.subject,
+      objectId: identity.objectId ?? null,
+      email: identity.email ?? null,
+      boundAt: at.toISOString(),
+      profile: null,
+    },
+  };
+}
+
+/** The profile is submitted: the subscription becomes active and its invitation is spent. */
+export function activateAssignment(
+  assignment: Assignment,
+  identity: SignedInIdentity,
+  profile: SubscriberProfile,
+  at: Date,
+): Assignment {
+  if (!assignment.subscriber || !sameIdentity(assignment.subscriber, identity)) {
+    throw new AppError('invitation-invalid', 'Sign in from your invitation link first.', {
+      reason: 'not-bound',
+    });
+  }
+  if (assignment.status === 'active') return assignment;
+  const problem = invitationProblem(assignment, true, at);
+  if (problem) throw invitationInvalid(problem);
+  const now = at.toISOString();
+  return {
+    ...assignment,
+    status: 'active',
+    activatedAt: now,
+    invitation: { ...assignment.invitation, usedAt: now },
+    subscriber: { ...assignment.subscriber, profile },
+  };
 }

@@ -264,3 +264,12 @@ export function releasePerson(partner: Partner, person: PersonRef, cascade: bool
   }
   return setRoles(partner, person, { technicalContact: null }, now);
 }
+
+/** Rule 5: a signed-in identity belongs to the partner by a verified email domain or the partner's tenant. */
+export function identityBelongsTo(
+  partner: Pick<Partner, 'verifiedDomains' | 'tenantId'>,
+  identity: { email?: string | undefined; tenantId?: string | undefined },
+): boolean {
+  if (identity.email && isInVerifiedDomain(partner, identity.email)) return true;
+  return partner.tenantId !== null && identity.tenantId?.toLowerCase() === partner.tenantId;
+}

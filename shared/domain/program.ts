@@ -20,6 +20,8 @@ export interface ProgramTerms {
   privilege: Privilege;
   benefit: Benefit;
   benefitName: string;
+  /** What the subscriber gets, as shown on the benefits page. */
+  includes: readonly string[];
   /** Action Pack needs a Technical Contact slot before the privilege is granted. */
   requiresTechnicalContact: boolean;
 }
@@ -29,12 +31,24 @@ export const PROGRAM_TERMS: Record<Program, ProgramTerms> = {
     privilege: 'visual-studio-subscriptions',
     benefit: 'vs-professional',
     benefitName: 'Visual Studio Professional',
+    includes: [
+      'Visual Studio Professional, latest version, for development and test',
+      'A monthly Azure credit for development and test',
+      'Azure DevOps Basic',
+      'Microsoft Learn training and technical support incidents',
+    ],
     requiresTechnicalContact: true,
   },
   competency: {
     privilege: 'msdn-subscriptions',
     benefit: 'vs-enterprise',
     benefitName: 'Visual Studio Enterprise',
+    includes: [
+      'Visual Studio Enterprise, latest version, for development and test',
+      'A larger monthly Azure credit for development and test',
+      'Azure DevOps Basic + Test Plans',
+      'Microsoft Learn training, technical support incidents and partner software offers',
+    ],
     requiresTechnicalContact: false,
   },
 };

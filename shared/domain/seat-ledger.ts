@@ -14,6 +14,8 @@ export interface LiveSeat {
   status: LiveStatus;
   assignedAt: string;
   activatedAt: string | null;
+  /** Set when the holder took back their own cooling seat: the cooldown it had still applies if released. */
+  cooldownUntil?: string | null;
 }
 
 /** A seat that an activated assignment held: it goes to a different person only once it frees. */

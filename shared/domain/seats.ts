@@ -91,6 +91,7 @@ export function grantSeat(partner: Partner, grant: Grant, at: Date): Partner {
     );
   }
   const now = at.toISOString();
+  const ownCooling = cooling.find((seat) => seat.personId === grant.personId);
   const nextLive: LiveSeat[] = [
     ...ledger.live,
     {
@@ -100,6 +101,7 @@ export function grantSeat(partner: Partner, grant: Grant, at: Date): Partner {
       status: 'invited',
       assignedAt: now,
       activatedAt: null,
+      ...(ownCooling ? { cooldownUntil: ownCooling.freesAt } : {}),
     },
   ];
   // The person's own cooling seat (if any) is theirs again; freed seats are forgotten.
@@ -128,16 +130,18 @@ export function releaseSeat(partner: Partner, assignmentId: string, at: Date, po
   if (!seat) return partner;
   const live = partner.seatLedger.live.filter((s) => s.assignmentId !== assignmentId);
   const cooling = stillCooling(partner.seatLedger, at);
-  if (seat.status === 'active') {
-    const freesAt = addDays(new Date(seat.assignedAt), policy.cooldownDays);
-    if (freesAt.getTime() > at.getTime()) {
-      cooling.push({
-        assignmentId,
-        personId: seat.personId,
-        benefit: seat.benefit,
-        freesAt: freesAt.toISOString(),
-      });
-    }
+  // An activated seat cools from its assignment; a seat taken back from cooling keeps its old cooldown.
+  const freesAt = Math.max(
+    seat.status === 'active' ? addDays(new Date(seat.assignedAt), policy.cooldownDays).getTime() : 0,
+    seat.cooldownUntil ? new Date(seat.cooldownUntil).getTime() : 0,
+  );
+  if (freesAt > at.getTime()) {
+    cooling.push({
+      assignmentId,
+      personId: seat.personId,
+      benefit: seat.benefit,
+      freesAt: new Date(freesAt).toISOString(),
+    });
   }
   return { ...partner, seatLedger: { ...partner.seatLedger, live, cooling }, updatedAt: at.toISOString() };
 }

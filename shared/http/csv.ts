@@ -10,7 +10,10 @@ export function neutralizeFormula(value: unknown): string {
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return stringify([header, ...rows.map((row) => row.map(neutralizeFormula))], { record_delimiter: '\r\n' });
+  return stringify([header, ...rows.map((row) => row.map(neutralizeFormula))], {
+    record_delimiter: '\r\n',
+    quoted_match: /[\r\n]/,
+  });
 }
 
 export const csvResponse = (body: string, filename: string) => ({

@@ -37,6 +37,8 @@ export interface EndpointSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** `form` for HTML forms (application/x-www-form-urlencoded); JSON otherwise. */
+  bodyFormat?: 'json' | 'form';
   /** Largest accepted body; larger is 413. */
   maxBodyBytes?: number;
   responses: Record<number, ResponseSpec>;
@@ -93,9 +95,18 @@ async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer>
   return bytes;
 }
 
-function parseJsonBody(request: HttpRequest, bytes: Buffer): unknown {
+function parseBody(format: 'json' | 'form', request: HttpRequest, bytes: Buffer): unknown {
   const contentType = request.headers.get('content-type') ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (format === 'form') {
+    if (mediaType !== 'application/x-www-form-urlencoded') {
+      throw new AppError(
+        'unsupported-media-type',
+        `The form must be application/x-www-form-urlencoded, not ${mediaType || 'missing'}.`,
+      );
+    }
+    return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')).entries());
+  }
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
     throw new AppError(
       'unsupported-media-type',
@@ -184,7 +195,17 @@ function withHeader(response: HttpResponseInit, name: string, value: string): Ht
 }
 
 /** Builds the `app.http` options for an endpoint: parse, authenticate, call, map errors. */
-export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandler<S>): HttpFunctionOptions {
+export interface EndpointOptions {
+  /** Pages for people (not portals) render errors as HTML instead of problem+json. */
+  renderError?: typeof errorToResponse;
+}
+
+export function endpoint<S extends EndpointSpec>(
+  spec: S,
+  handle: EndpointHandler<S>,
+  options: EndpointOptions = {},
+): HttpFunctionOptions {
+  const renderError = options.renderError ?? errorToResponse;
   return {
     methods: [spec.method],
     route: spec.route,
@@ -207,7 +228,10 @@ export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandle
         const raw = spec.body
           ? await readBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
           : undefined;
-        const body = spec.body && raw ? parseWith(spec.body, parseJsonBody(request, raw), 'body') : undefined;
+        const body =
+          spec.body && raw
+            ? parseWith(spec.body, parseBody(spec.bodyFormat ?? 'json', request, raw), 'body')
+            : undefined;
         const run = () =>
           handle({
             params,
@@ -218,9 +242,7 @@ export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandle
             log: principal ? log.with({ caller: principal.subject }) : log,
             request,
             context,
-          } as EndpointInput<S>).catch((error: unknown) =>
-            errorToResponse(error, correlationId, log, instance),
-          );
+          } as EndpointInput<S>).catch((error: unknown) => renderError(error, correlationId, log, instance));
         const key = request.headers.get(IDEMPOTENCY_HEADER);
         response =
           spec.method === 'POST' && principal && key !== null
@@ -234,7 +256,7 @@ export function endpoint<S extends EndpointSpec>(spec: S, handle: EndpointHandle
               )
             : await run();
       } catch (error) {
-        response = errorToResponse(error, correlationId, log, instance);
+        response = renderError(error, correlationId, log, instance);
       }
       return withHeader(response, CORRELATION_HEADER, correlationId);
     },

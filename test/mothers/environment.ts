@@ -15,6 +15,9 @@ export function aLocalEnvironment(
     AUTH_ISSUER: 'https://127.0.0.1:7443',
     AUTH_ADDITIONAL_ISSUERS: '',
     AUTH_AUDIENCE: 'api://partner-subscriptions',
+    AUTH_CLIENT_ID: 'partner-subscriptions-api',
+    AUTH_CLIENT_SECRET: 'local-dev-secret',
+    SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
     PUBLIC_BASE_URL: 'http://localhost:7071',
     HEALTH_TIMEOUT_MS: '2000',
     ...overrides,
@@ -33,6 +36,13 @@ export function anAzureEnvironment(
     EMAIL_SENDER_ADDRESS: 'DoNotReply@partners.example',
     AUTH_ISSUER: 'https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0',
     AUTH_AUDIENCE: 'api://partner-subscriptions',
+    AUTH_CLIENT_ID: '7b0c7a52-0000-4000-8000-000000000001',
+    AUTH_CLIENT_SECRET:
+      '@Microsoft.KeyVault(SecretUri=https://kv-partners.vault.azure.net/secrets/auth-client-secret/)',
+    AUTH_AUTHORITY: 'https://login.microsoftonline.com/organizations',
+    AUTH_PROTOCOL_MODE: 'AAD',
+    SESSION_SECRET:
+      '@Microsoft.KeyVault(SecretUri=https://kv-partners.vault.azure.net/secrets/session-secret/)',
     ...overrides,
   };
 }

@@ -47,6 +47,13 @@ describe('parseConfig', () => {
       publicBaseUrl: 'http://localhost:7071',
       healthTimeoutMs: 2000,
       assignments: { cooldownDays: 90, invitationTtlDays: 30, emailStaleMinutes: 10 },
+      signIn: {
+        clientId: 'partner-subscriptions-api',
+        clientSecret: 'local-dev-secret',
+        authority: 'https://127.0.0.1:7443',
+        protocolMode: 'OIDC',
+        sessionSecret: 'a-session-secret-of-at-least-32-characters',
+      },
     });
   });
 
@@ -58,7 +65,9 @@ describe('parseConfig', () => {
       EMAIL_STALE_MINUTES: '2',
     });
     expect(parsed.assignments).toEqual({ cooldownDays: 7, invitationTtlDays: 3, emailStaleMinutes: 2 });
-    expect(() => parseConfig({ ...aLocalEnvironment(), INVITATION_TTL_DAYS: '0' })).toThrow(/INVITATION_TTL_DAYS/);
+    expect(() => parseConfig({ ...aLocalEnvironment(), INVITATION_TTL_DAYS: '0' })).toThrow(
+      /INVITATION_TTL_DAYS/,
+    );
   });
 
   it('shapes an Azure environment with identity-based storage and no keys', () => {

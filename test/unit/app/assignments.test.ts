@@ -1,0 +1,432 @@
+import { describe, expect, it } from 'vitest';
+import {
+  getUsage,
+  grantPrivilege,
+  resendInvitation,
+  revokeAssignment,
+  type AssignmentDeps,
+} from '../../../shared/app/assignments.js';
+import type { CallContext } from '../../../shared/app/ports.js';
+import { hashToken, tokenMatches } from '../../../shared/app/tokens.js';
+import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
+import type { Partner } from '../../../shared/domain/partner.js';
+import { activateSeat } from '../../../shared/domain/seats.js';
+import { LATER, NOW } from '../../mothers/clock.js';
+import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
+import { aPerson } from '../../mothers/person.js';
+import { aStranger, anAdminOf } from '../../mothers/principal.js';
+import { withSlots } from '../../mothers/seats.js';
+import {
+  FakeAssignmentRepository,
+  FakeAuditLog,
+  FakeEmailQueue,
+  FakePartnerRepository,
+  FakePersonRepository,
+} from '../support/fakes.js';
+
+const grace = aPerson({ personId: 'p-grace', email: 'grace@contoso.com', emailLower: 'grace@contoso.com' });
+const alan = aPerson({
+  personId: 'p-alan',
+  email: 'alan@contoso.com',
+  emailLower: 'alan@contoso.com',
+  firstName: 'Alan',
+  lastName: 'Turing',
+  notificationEmail: 'alan.notify@contoso.com',
+});
+/** Linus holds no Technical Contact slot. */
+const linus = aPerson({ personId: 'p-linus', email: 'linus@contoso.com', emailLower: 'linus@contoso.com' });
+
+const ctx = (now: Date = NOW, principal = anAdminOf('ada@contoso.com')): CallContext => ({
+  principal,
+  correlationId: 'corr-1',
+  now,
+});
+
+interface World {
+  deps: AssignmentDeps;
+  partners: FakePartnerRepository;
+  people: FakePersonRepository;
+  assignments: FakeAssignmentRepository;
+  audit: FakeAuditLog;
+  emails: FakeEmailQueue;
+  warnings: { event: string; fields: Record<string, unknown> }[];
+}
+
+/** Contoso (Action Pack, 3 seats) with grace in the first slot and alan in the second; linus has none. */
+function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', second: 'p-alan' })): World {
+  const partners = new FakePartnerRepository(partner);
+  const people = new FakePersonRepository(grace, alan, linus);
+  const assignments = new FakeAssignmentRepository();
+  const audit = new FakeAuditLog();
+  const emails = new FakeEmailQueue();
+  const warnings: World['warnings'] = [];
+  const deps: AssignmentDeps = {
+    partners,
+    people,
+    assignments,
+    audit,
+    emails,
+    policy: { cooldownDays: 90, invitationTtlDays: 30 },
+    warn: (event, fields) => warnings.push({ event, fields }),
+  };
+  return { deps, partners, people, assignments, audit, emails, warnings };
+}
+
+const grantTo = (world: World, personId: string, at: Date = NOW) =>
+  grantPrivilege(world.deps, ctx(at), 'contoso', { personId, privilege: 'visual-studio-subscriptions' });
+
+async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  return error as AppError;
+}
+
+describe('grantPrivilege', () => {
+  it('takes a seat, stores the invited assignment and queues the invitation with a token whose hash matches', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const { assignmentId } = created.value;
+
+    expect(created.value).toMatchObject({
+      partnerId: 'contoso',
+      personId: 'p-grace',
+      personEmail: 'grace@contoso.com',
+      privilege: 'visual-studio-subscriptions',
+      benefit: 'vs-professional',
+      status: 'invited',
+      assignedAt: NOW.toISOString(),
+      assignedBy: { subject: 'subject-admin', email: 'ada@contoso.com' },
+    });
+    expect(world.assignments.current('contoso', assignmentId)).toEqual(created.value);
+
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([
+      {
+        assignmentId,
+        personId: 'p-grace',
+        benefit: 'vs-professional',
+        status: 'invited',
+        assignedAt: NOW.toISOString(),
+        activatedAt: null,
+      },
+    ]);
+
+    expect(world.emails.queued).toHaveLength(1);
+    const message = world.emails.messages[0]!;
+    expect(message).toMatchObject({
+      partnerId: 'contoso',
+      assignmentId,
+      sequence: 1,
+      correlationId: 'corr-1',
+    });
+    expect(message.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(hashToken(message.token!)).toBe(created.value.invitation.tokenHash);
+    expect(tokenMatches(created.value.invitation.tokenHash, message.token!)).toBe(true);
+    expect(created.value.invitation.tokenHash).not.toBe(message.token);
+  });
+
+  it('sends the invitation to the notification email when the person has one', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-alan');
+    expect(created.value.delivery).toMatchObject({
+      to: 'alan.notify@contoso.com',
+      state: 'queued',
+      sequence: 1,
+    });
+    expect(created.value.personEmail).toBe('alan@contoso.com');
+  });
+
+  it('records the grant in the audit log', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    expect(world.audit.events).toHaveLength(1);
+    expect(world.audit.events[0]).toMatchObject({
+      partnerId: 'contoso',
+      action: 'assignment.granted',
+      target: { type: 'assignment', id: created.value.assignmentId },
+      actor: { subject: 'subject-admin', email: 'ada@contoso.com' },
+      details: { personId: 'p-grace', privilege: 'visual-studio-subscriptions', benefit: 'vs-professional' },
+      correlationId: 'corr-1',
+      at: NOW.toISOString(),
+    });
+  });
+
+  it('gives each grant its own assignment id', async () => {
+    const world = aWorld();
+    const one = await grantTo(world, 'p-grace');
+    const two = await grantTo(world, 'p-alan');
+    expect(one.value.assignmentId).not.toBe(two.value.assignmentId);
+    expect(world.partners.current('contoso').seatLedger.live).toHaveLength(2);
+  });
+
+  it('refuses a person that does not exist with not-found, and takes no seat', async () => {
+    const world = aWorld(withSlots(aPartner(), { first: 'p-ghost' }));
+    const before = world.partners.current('contoso');
+    await rejectionOf(grantTo(world, 'p-ghost'), 'not-found');
+    expect(world.partners.current('contoso').seatLedger).toEqual(before.seatLedger);
+    expect(world.assignments.all()).toEqual([]);
+    expect(world.emails.queued).toEqual([]);
+    expect(world.audit.events).toEqual([]);
+  });
+
+  it('releases the seat again when storing the assignment fails, and rethrows', async () => {
+    const world = aWorld();
+    const failure = new Error('assignment store unavailable');
+    world.assignments.failNextCreate = failure;
+    await expect(grantTo(world, 'p-grace')).rejects.toBe(failure);
+    expect(world.assignments.createCalls).toBe(1);
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+    expect(world.partners.current('contoso').seatLedger.cooling).toEqual([]);
+    expect(world.emails.queued).toEqual([]);
+    expect(world.audit.events).toEqual([]);
+  });
+
+  it('leaves the seat free for the next grant after a failed store', async () => {
+    const world = aWorld(
+      withSlots(
+        { ...aPartner(), entitlements: [{ ...aPartner().entitlements[0]!, seats: 1 }] },
+        {
+          first: 'p-grace',
+          second: 'p-alan',
+        },
+      ),
+    );
+    world.assignments.failNextCreate = new Error('assignment store unavailable');
+    await expect(grantTo(world, 'p-grace')).rejects.toThrow('assignment store unavailable');
+    const created = await grantTo(world, 'p-alan');
+    expect(world.partners.current('contoso').seatLedger.live.map((s) => s.assignmentId)).toEqual([
+      created.value.assignmentId,
+    ]);
+  });
+
+  it('releases the seat when the person is disassociated while the grant runs', async () => {
+    const world = aWorld();
+    world.people.beforeGet = (call) => {
+      if (call === 2) world.people.remove('contoso', 'p-grace');
+    };
+    await rejectionOf(grantTo(world, 'p-grace'), 'not-found');
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+    expect(world.assignments.all()).toEqual([]);
+    expect(world.emails.queued).toEqual([]);
+  });
+
+  it('refuses an Action Pack person without a slot with technical-contact-required and stores nothing', async () => {
+    const world = aWorld();
+    await rejectionOf(grantTo(world, 'p-linus'), 'technical-contact-required');
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+    expect(world.assignments.all()).toEqual([]);
+    expect(world.emails.queued).toEqual([]);
+  });
+
+  it('refuses the other program’s privilege with privilege-not-in-program and takes no seat', async () => {
+    const world = aWorld();
+    await rejectionOf(
+      grantPrivilege(world.deps, ctx(), 'contoso', { personId: 'p-grace', privilege: 'msdn-subscriptions' }),
+      'privilege-not-in-program',
+    );
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+  });
+
+  it('refuses a second grant to the same person with already-assigned, keeping one seat', async () => {
+    const world = aWorld();
+    const first = await grantTo(world, 'p-grace');
+    const error = await rejectionOf(grantTo(world, 'p-grace'), 'already-assigned');
+    expect(error.details).toEqual({ assignmentId: first.value.assignmentId });
+    expect(world.partners.current('contoso').seatLedger.live).toHaveLength(1);
+    expect(world.assignments.all()).toHaveLength(1);
+  });
+
+  it('grants a Competency person without a slot', async () => {
+    const world = aWorld(aCompetencyPartner());
+    const created = await grantPrivilege(world.deps, ctx(), 'contoso', {
+      personId: 'p-linus',
+      privilege: 'msdn-subscriptions',
+    });
+    expect(created.value.benefit).toBe('vs-enterprise');
+  });
+
+  it('still grants when queueing the email fails, warning so the timer can repair it', async () => {
+    const world = aWorld();
+    world.emails.failNextEnqueue = new Error('queue unavailable');
+    const created = await grantTo(world, 'p-grace');
+    expect(world.assignments.current('contoso', created.value.assignmentId).delivery.state).toBe('queued');
+    expect(world.warnings).toEqual([
+      {
+        event: 'email.enqueue-failed',
+        fields: {
+          partnerId: 'contoso',
+          assignmentId: created.value.assignmentId,
+          error: 'queue unavailable',
+        },
+      },
+    ]);
+  });
+
+  it('answers not-found to someone who is not an administrator of the partner, and takes no seat', async () => {
+    const world = aWorld();
+    await rejectionOf(
+      grantPrivilege(world.deps, ctx(NOW, aStranger()), 'contoso', {
+        personId: 'p-grace',
+        privilege: 'visual-studio-subscriptions',
+      }),
+      'not-found',
+    );
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+  });
+});
+
+describe('revokeAssignment', () => {
+  it('releases the seat, marks the assignment revoked and queues a revocation', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const { assignmentId } = created.value;
+
+    const revoked = await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+
+    expect(revoked.value).toMatchObject({
+      status: 'revoked',
+      endReason: 'revoked',
+      endedAt: LATER.toISOString(),
+    });
+    expect(world.assignments.current('contoso', assignmentId)).toEqual(revoked.value);
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+    expect(world.partners.current('contoso').seatLedger.cooling).toEqual([]);
+    expect(revoked.value.delivery).toMatchObject({ sequence: 2, kind: 'revocation', state: 'queued' });
+    expect(world.emails.messages).toHaveLength(2);
+    expect(world.emails.messages[1]).toEqual({
+      partnerId: 'contoso',
+      assignmentId,
+      sequence: 2,
+      token: undefined,
+      correlationId: 'corr-1',
+    });
+    expect(world.audit.events.map((e) => e.action)).toEqual(['assignment.granted', 'assignment.revoked']);
+    expect(world.audit.events[1]!.details).toEqual({ personId: 'p-grace', reason: 'revoked' });
+  });
+
+  it('leaves an activated seat cooling until assignedAt + cooldownDays', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const { assignmentId } = created.value;
+    world.partners.put(activateSeat(world.partners.current('contoso'), assignmentId, NOW));
+    await world.assignments.update('contoso', assignmentId, (a) => ({
+      ...a,
+      status: 'active',
+      activatedAt: NOW.toISOString(),
+    }));
+
+    await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+    expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
+    expect(world.partners.current('contoso').seatLedger.cooling).toEqual([
+      { assignmentId, personId: 'p-grace', benefit: 'vs-professional', freesAt: '2025-06-08T12:00:00.000Z' },
+    ]);
+  });
+
+  it('is idempotent: revoking twice queues one revocation email and records one revocation', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const { assignmentId } = created.value;
+    const first = await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+    const second = await revokeAssignment(
+      world.deps,
+      ctx(new Date(LATER.getTime() + 60_000)),
+      'contoso',
+      assignmentId,
+    );
+
+    expect(second.value).toEqual(first.value);
+    expect(world.emails.messages.map((m) => m.sequence)).toEqual([1, 2]);
+    expect(world.audit.events.map((e) => e.action)).toEqual(['assignment.granted', 'assignment.revoked']);
+  });
+
+  it('does not release a seat that a later grant took when revoking an already revoked assignment', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    const again = await grantTo(world, 'p-grace', LATER);
+    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    expect(world.partners.current('contoso').seatLedger.live.map((s) => s.assignmentId)).toEqual([
+      again.value.assignmentId,
+    ]);
+  });
+
+  it('answers not-found for an unknown assignment', async () => {
+    const world = aWorld();
+    await rejectionOf(revokeAssignment(world.deps, ctx(), 'contoso', 'a-nope'), 'not-found');
+  });
+});
+
+describe('resendInvitation', () => {
+  it('bumps the invitation version and queues a new token whose hash is the new invitation’s', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const { assignmentId } = created.value;
+    const firstToken = world.emails.messages[0]!.token!;
+
+    const resent = await resendInvitation(world.deps, ctx(LATER), 'contoso', assignmentId);
+
+    expect(resent.value.invitation).toMatchObject({
+      version: 2,
+      issuedAt: LATER.toISOString(),
+      expiresAt: '2025-05-01T08:30:00.000Z',
+      usedAt: null,
+    });
+    expect(resent.value.delivery).toMatchObject({ sequence: 2, kind: 'invitation', state: 'queued' });
+    expect(world.assignments.current('contoso', assignmentId)).toEqual(resent.value);
+
+    expect(world.emails.messages).toHaveLength(2);
+    const message = world.emails.messages[1]!;
+    expect(message).toMatchObject({ assignmentId, sequence: 2, correlationId: 'corr-1' });
+    expect(message.token).not.toBe(firstToken);
+    expect(tokenMatches(resent.value.invitation.tokenHash, message.token!)).toBe(true);
+    // The previous link dies (rule 9).
+    expect(tokenMatches(resent.value.invitation.tokenHash, firstToken)).toBe(false);
+    expect(world.audit.events.at(-1)).toMatchObject({
+      action: 'assignment.invitation-resent',
+      details: { version: 2 },
+    });
+  });
+
+  it('keeps the seat as it was', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const before = world.partners.current('contoso').seatLedger;
+    await resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    expect(world.partners.current('contoso').seatLedger).toEqual(before);
+  });
+
+  it('refuses a revoked assignment with already-assigned and queues nothing', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await rejectionOf(
+      resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId),
+      'already-assigned',
+    );
+    expect(world.emails.messages.map((m) => m.sequence)).toEqual([1, 2]);
+  });
+});
+
+describe('getUsage', () => {
+  it('reports the seats in use after grants and revocations', async () => {
+    const world = aWorld();
+    await grantTo(world, 'p-grace');
+    const alanGrant = await grantTo(world, 'p-alan');
+    await revokeAssignment(world.deps, ctx(), 'contoso', alanGrant.value.assignmentId);
+    const usage = await getUsage(world.deps, ctx(), 'contoso');
+    expect(usage.benefits).toEqual([
+      expect.objectContaining({
+        benefit: 'vs-professional',
+        seats: 3,
+        invited: 1,
+        activated: 0,
+        coolingDown: 0,
+        available: 2,
+        maxUsage: { count: 2, firstReachedAt: NOW.toISOString() },
+      }),
+    ]);
+  });
+});
