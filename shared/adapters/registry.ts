@@ -63,3 +63,10 @@ export const dispatchDeps = once((): DispatchDeps => ({
   links: links(),
   now: () => new Date(),
 }));
+
+export const activationDeps = once(() => ({
+  partners: partnerRepository(),
+  people: personRepository(),
+  assignments: assignmentRepository(),
+  audit: auditLog(),
+}));

@@ -1,4 +1,5 @@
 import type { EndpointSpec } from '../endpoint.js';
+import { activationEndpoints } from './activation.js';
 import { assignmentEndpoints } from './assignments.js';
 import { auditEndpoints } from './audit.js';
 import { partnerEndpoints } from './partners.js';
@@ -11,5 +12,6 @@ export const allEndpoints: EndpointSpec[] = [
   ...partnerEndpoints,
   ...peopleEndpoints,
   ...assignmentEndpoints,
+  ...activationEndpoints,
   ...auditEndpoints,
 ];

@@ -1,0 +1,111 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { isAppError } from '../domain/errors.js';
+import type { Logger } from '../log.js';
+import { errorToResponse } from './endpoint.js';
+import { messagePage } from './pages.js';
+import { STATUS_BY_CODE } from './problem.js';
+import { readCookie, type CookieKind } from './sealed-cookies.js';
+
+/** What the sign-in callback needs, carried by the browser for ten minutes. */
+export const SIGN_IN_COOKIE = {
+  name: 'ps_signin',
+  path: '/api/auth',
+  ttlSeconds: 600,
+  schema: z.object({
+    state: z.string(),
+    nonce: z.string(),
+    codeVerifier: z.string(),
+    intent: z.enum(['activate', 'signin']),
+    invitation: z
+      .object({ partnerId: z.string(), assignmentId: z.string(), tokenHash: z.string() })
+      .optional(),
+  }),
+} satisfies CookieKind<z.ZodType>;
+
+/** The signed-in subscriber, for eight hours; `pending` is the invitation whose profile is still to come. */
+export const SESSION_COOKIE = {
+  name: 'ps_session',
+  path: '/api',
+  ttlSeconds: 8 * 3600,
+  schema: z.object({
+    identity: z.object({
+      issuer: z.string(),
+      subject: z.string(),
+      objectId: z.string().optional(),
+      tenantId: z.string().optional(),
+      email: z.string().optional(),
+      name: z.string().optional(),
+      givenName: z.string().optional(),
+      familyName: z.string().optional(),
+    }),
+    csrfToken: z.string(),
+    pending: z.object({ partnerId: z.string(), assignmentId: z.string() }).optional(),
+  }),
+} satisfies CookieKind<z.ZodType>;
+
+export type SubscriberSession = z.output<typeof SESSION_COOKIE.schema>;
+
+export const newCsrfToken = () => randomBytes(24).toString('base64url');
+
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export const readSession = (request: HttpRequest) => readCookie(SESSION_COOKIE, request);
+
+export const redirect = (
+  location: string,
+  status = 302,
+  extra: Partial<HttpResponseInit> = {},
+): HttpResponseInit => ({
+  status,
+  headers: { location, 'cache-control': 'no-store' },
+  ...extra,
+});
+
+export const signInAgain = () =>
+  messagePage(
+    401,
+    'Please sign in',
+    'Your sign-in has ended or was not found. Open the link in your invitation email again, or sign in.',
+    {
+      href: '/api/signin',
+      label: 'Sign in',
+    },
+  );
+
+const TITLES: Partial<Record<string, string>> = {
+  'invitation-invalid': 'This link cannot be used',
+  forbidden: 'Use your work account',
+  unauthenticated: 'Sign-in did not complete',
+  'validation-failed': 'Something is missing',
+};
+
+/** Subscriber pages show errors as pages a person can act on, never as JSON or a stack trace. */
+export function renderErrorPage(
+  error: unknown,
+  correlationId: string,
+  log: Logger,
+  instance?: string,
+): HttpResponseInit {
+  if (!isAppError(error) || error.code === 'internal' || error.code === 'dependency-unavailable') {
+    const problem = errorToResponse(error, correlationId, log, instance); // logs it once
+    return messagePage(
+      problem.status ?? 500,
+      'Something went wrong',
+      `Please try again in a moment. If it keeps happening, quote this reference: ${correlationId}.`,
+    );
+  }
+  log.info('page.refused', { code: error.code, reason: error.details['reason'] });
+  const action = error.details['reason'] === 'used' ? { href: '/api/signin', label: 'Sign in' } : undefined;
+  return messagePage(
+    STATUS_BY_CODE[error.code],
+    TITLES[error.code] ?? 'This did not work',
+    error.message,
+    action,
+  );
+}
