@@ -10,7 +10,11 @@ import { CosmosIdempotencyStore } from './cosmos/idempotency-store.js';
 import { CosmosPartnerRepository } from './cosmos/partner-repository.js';
 import { CosmosPersonRepository } from './cosmos/person-repository.js';
 import { AcsEmailSender } from './email/acs-email-sender.js';
-import { queueClient } from './storage/clients.js';
+import { blobServiceClient, queueClient } from './storage/clients.js';
+import { BULK_ASSIGNMENTS_QUEUE, StorageBulkQueue } from './storage/bulk-queue.js';
+import { BlobUploadStore, BULK_UPLOADS_CONTAINER } from './storage/upload-store.js';
+import { CosmosBulkJobStore } from './cosmos/bulk-job-store.js';
+import type { BulkDeps } from '../app/bulk.js';
 import { EMAIL_DISPATCH_QUEUE, StorageEmailQueue } from './storage/email-queue.js';
 
 /** The composition root: each adapter is built once per process, on first use. */
@@ -69,4 +73,12 @@ export const activationDeps = once(() => ({
   people: personRepository(),
   assignments: assignmentRepository(),
   audit: auditLog(),
+}));
+
+export const bulkDeps = once((): BulkDeps => ({
+  jobs: new CosmosBulkJobStore(partnersContainer),
+  queue: new StorageBulkQueue(queueClient(BULK_ASSIGNMENTS_QUEUE)),
+  uploads: new BlobUploadStore(blobServiceClient().getContainerClient(BULK_UPLOADS_CONTAINER)),
+  people: peopleDeps(),
+  assignments: assignmentDeps(),
 }));

@@ -12,6 +12,7 @@ import type { Privilege } from '../domain/program.js';
 import {
   benefitForPrivilege,
   grantSeat,
+  liveSeat,
   liveSeatsOf,
   releaseSeat,
   usageOf,
@@ -76,16 +77,23 @@ export async function grantPrivilege(
   deps: AssignmentDeps,
   ctx: CallContext,
   partnerId: string,
-  input: { personId: string; privilege: Privilege },
+  input: { personId: string; privilege: Privilege; assignmentId?: string | undefined },
 ): Promise<Versioned<Assignment>> {
   const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
   const person = await deps.people.get(partnerId, input.personId);
   if (!person) throw notFound(`Person ${input.personId}`);
   benefitForPrivilege(partner, input.privilege);
 
-  const assignmentId = newId();
+  // A caller-chosen id (a bulk row's) makes the grant idempotent: a retry finds what the first attempt did.
+  const assignmentId = input.assignmentId ?? newId();
+  if (input.assignmentId) {
+    const existing = await deps.assignments.get(partnerId, assignmentId);
+    if (existing) return existing;
+  }
   const updated = await deps.partners.update(partnerId, (current) =>
-    grantSeat(current, { assignmentId, personId: input.personId, privilege: input.privilege }, ctx.now),
+    liveSeat(current, assignmentId)
+      ? current
+      : grantSeat(current, { assignmentId, personId: input.personId, privilege: input.privilege }, ctx.now),
   );
   const release = () =>
     deps.partners.update(partnerId, (current) => releaseSeat(current, assignmentId, ctx.now, deps.policy));
@@ -116,6 +124,8 @@ export async function grantPrivilege(
       ),
     );
   } catch (error) {
+    const raced = input.assignmentId ? await deps.assignments.get(partnerId, assignmentId) : null;
+    if (raced) return raced;
     await release().catch(() => undefined);
     throw error;
   }

@@ -1,4 +1,5 @@
 import type { Assignment, AssignmentStatus } from '../domain/assignment.js';
+import type { BulkJob, BulkRowResult, RowOutcome } from '../domain/bulk.js';
 import type { Partner, TechnicalContactSlot } from '../domain/partner.js';
 import type { Person } from '../domain/person.js';
 import type { Principal } from '../domain/principal.js';
@@ -155,3 +156,53 @@ export interface Links {
 }
 
 export type { TechnicalContactSlot };
+
+export interface BulkChunk {
+  jobId: string;
+  partnerId: string;
+  index: number;
+  /** The 1-based row number of rows[0]. */
+  firstRow: number;
+  rows: unknown[];
+}
+
+export interface BulkRowCounts {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  processing: number;
+}
+
+/** Jobs, their chunks of rows and one result document per row (its id makes each row run once). */
+export interface BulkJobStore {
+  createJob(job: BulkJob, chunks: BulkChunk[]): Promise<void>;
+  getJob(partnerId: string, jobId: string): Promise<BulkJob | null>;
+  getChunk(partnerId: string, jobId: string, index: number): Promise<BulkChunk | null>;
+  /** `claimed`: run the row; `done`: it has an outcome; `busy`: another attempt is running it now. */
+  claimRow(partnerId: string, jobId: string, row: number, now: Date): Promise<'claimed' | 'done' | 'busy'>;
+  releaseRow(partnerId: string, jobId: string, row: number): Promise<void>;
+  finishRow(result: BulkRowResult): Promise<void>;
+  counts(partnerId: string, jobId: string): Promise<BulkRowCounts>;
+  listRows(
+    partnerId: string,
+    jobId: string,
+    filter: { outcome?: RowOutcome | undefined },
+    page: PageRequest,
+  ): Promise<Page<BulkRowResult>>;
+}
+
+export interface BulkChunkMessage {
+  partnerId: string;
+  jobId: string;
+  chunk: number;
+  correlationId: string;
+}
+
+export interface BulkQueue {
+  enqueue(message: BulkChunkMessage): Promise<void>;
+}
+
+/** Keeps a large upload as it came, for the record. */
+export interface UploadStore {
+  save(name: string, bytes: Buffer, contentType: string): Promise<string>;
+}

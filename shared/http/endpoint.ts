@@ -6,6 +6,7 @@ import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { tokenVerifier } from '../adapters/identity/token-verifier.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 import { problemResponse } from './problem.js';
+import { parseCsvRows } from './csv.js';
 import { IDEMPOTENCY_HEADER, idempotencyKey, idempotent, requestHash } from './idempotency.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -37,8 +38,8 @@ export interface EndpointSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** `form` for HTML forms (application/x-www-form-urlencoded); JSON otherwise. */
-  bodyFormat?: 'json' | 'form';
+  /** `form` for HTML forms; `csv-or-json` for uploads (text/csv becomes `{ rows }`); JSON otherwise. */
+  bodyFormat?: 'json' | 'form' | 'csv-or-json';
   /** Largest accepted body; larger is 413. */
   maxBodyBytes?: number;
   responses: Record<number, ResponseSpec>;
@@ -52,6 +53,8 @@ export interface EndpointInput<S extends EndpointSpec> {
   params: Out<S['params']>;
   query: Out<S['query']>;
   body: Out<S['body']>;
+  /** The body's bytes as received (for uploads kept as they came). */
+  rawBody: Buffer | undefined;
   principal: S['access'] extends 'authenticated' ? Principal : Principal | undefined;
   correlationId: string;
   log: Logger;
@@ -83,10 +86,13 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string
   return result.data;
 }
 
+const describeBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
+
 async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   const tooLarge = () =>
-    new AppError('payload-too-large', `The body is larger than the limit of ${maxBytes} bytes.`, {
+    new AppError('payload-too-large', `The body is larger than the limit of ${describeBytes(maxBytes)}.`, {
       limitBytes: maxBytes,
     });
   if (declaredLength > maxBytes) throw tooLarge();
@@ -95,9 +101,16 @@ async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer>
   return bytes;
 }
 
-function parseBody(format: 'json' | 'form', request: HttpRequest, bytes: Buffer): unknown {
+function parseBody(format: 'json' | 'form' | 'csv-or-json', request: HttpRequest, bytes: Buffer): unknown {
   const contentType = request.headers.get('content-type') ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (format === 'csv-or-json' && mediaType === 'text/csv') return { rows: parseCsvRows(bytes) };
+  if (format === 'csv-or-json' && mediaType !== 'application/json') {
+    throw new AppError(
+      'unsupported-media-type',
+      `Upload text/csv or application/json, not ${mediaType || 'missing'}.`,
+    );
+  }
   if (format === 'form') {
     if (mediaType !== 'application/x-www-form-urlencoded') {
       throw new AppError(
@@ -237,6 +250,7 @@ export function endpoint<S extends EndpointSpec>(
             params,
             query,
             body,
+            rawBody: raw,
             principal,
             correlationId,
             log: principal ? log.with({ caller: principal.subject }) : log,

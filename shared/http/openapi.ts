@@ -21,6 +21,14 @@ const ProblemSchema = z
 const toOpenApiPath = (route: string) =>
   `/api/${route.replace(/\{\*?([A-Za-z0-9_]+)(?::[^}]*)?\??\}/g, '{$1}')}`;
 
+function requestContent(spec: EndpointSpec) {
+  if (spec.bodyFormat === 'form') return { 'application/x-www-form-urlencoded': { schema: spec.body! } };
+  if (spec.bodyFormat === 'csv-or-json') {
+    return { 'application/json': { schema: spec.body! }, 'text/csv': { schema: z.string() } };
+  }
+  return { 'application/json': { schema: spec.body! } };
+}
+
 export function buildOpenApiDocument(endpoints: EndpointSpec[], serverUrl: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
@@ -58,9 +66,7 @@ export function buildOpenApiDocument(endpoints: EndpointSpec[], serverUrl: strin
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
-        ...(spec.body
-          ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } }
-          : {}),
+        ...(spec.body ? { body: { required: true, content: requestContent(spec) } } : {}),
       },
       responses,
       ...(spec.errors ? { 'x-error-codes': spec.errors } : {}),

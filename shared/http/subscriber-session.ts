@@ -100,12 +100,13 @@ export function renderErrorPage(
       `Please try again in a moment. If it keeps happening, quote this reference: ${correlationId}.`,
     );
   }
-  log.info('page.refused', { code: error.code, reason: error.details['reason'] });
+  log.info('page.refused', { errorCode: error.code, reason: error.details['reason'] });
   const action = error.details['reason'] === 'used' ? { href: '/api/signin', label: 'Sign in' } : undefined;
-  return messagePage(
-    STATUS_BY_CODE[error.code],
-    TITLES[error.code] ?? 'This did not work',
-    error.message,
-    action,
-  );
+  // A failed sign-in on a page is a request to start again from, not a bearer-token challenge (401).
+  const status = error.code === 'unauthenticated' ? 400 : STATUS_BY_CODE[error.code];
+  const message =
+    error.code === 'validation-failed' && error.message.startsWith('The request query')
+      ? 'This link is incomplete. Copy the whole link from your email, or open the email again and select the link.'
+      : error.message;
+  return messagePage(status, TITLES[error.code] ?? 'This did not work', message, action);
 }

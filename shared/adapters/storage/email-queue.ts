@@ -1,25 +1,17 @@
 import type { QueueClient } from '@azure/storage-queue';
 import type { EmailDispatchMessage, EmailQueue } from '../../app/ports.js';
+import { JsonQueue } from './json-queue.js';
 
 export const EMAIL_DISPATCH_QUEUE = 'email-dispatch';
 
-/** Messages are base64 text, as the Functions queue trigger expects by default (host.json messageEncoding). */
 export class StorageEmailQueue implements EmailQueue {
-  private ready: Promise<unknown> | undefined;
+  private readonly queue: JsonQueue<EmailDispatchMessage>;
 
-  constructor(private readonly queue: QueueClient) {}
+  constructor(queue: QueueClient) {
+    this.queue = new JsonQueue(queue);
+  }
 
-  async enqueue(message: EmailDispatchMessage, options: { delaySeconds?: number } = {}): Promise<void> {
-    this.ready ??= this.queue.createIfNotExists().catch((error: unknown) => {
-      this.ready = undefined;
-      throw error;
-    });
-    await this.ready;
-    const text = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
-    await this.queue.sendMessage(text, {
-      ...(options.delaySeconds
-        ? { visibilityTimeout: Math.min(Math.ceil(options.delaySeconds), 7 * 24 * 3600) }
-        : {}),
-    });
+  enqueue(message: EmailDispatchMessage, options: { delaySeconds?: number } = {}): Promise<void> {
+    return this.queue.send(message, options);
   }
 }

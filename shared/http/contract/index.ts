@@ -2,6 +2,7 @@ import type { EndpointSpec } from '../endpoint.js';
 import { activationEndpoints } from './activation.js';
 import { assignmentEndpoints } from './assignments.js';
 import { auditEndpoints } from './audit.js';
+import { bulkEndpoints } from './bulk.js';
 import { partnerEndpoints } from './partners.js';
 import { peopleEndpoints } from './people.js';
 import { systemEndpoints } from './system.js';
@@ -13,5 +14,6 @@ export const allEndpoints: EndpointSpec[] = [
   ...peopleEndpoints,
   ...assignmentEndpoints,
   ...activationEndpoints,
+  ...bulkEndpoints,
   ...auditEndpoints,
 ];

@@ -1,0 +1,114 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import {
+  failBulkChunk,
+  getBulkJob,
+  listBulkRows,
+  processBulkChunk,
+  submitBulkJob,
+} from '../shared/app/bulk.js';
+import type { BulkRowResult } from '../shared/domain/bulk.js';
+import { bulkDeps } from '../shared/adapters/registry.js';
+import { queueMaxDequeueCount } from '../shared/adapters/host-settings.js';
+import { BULK_ASSIGNMENTS_QUEUE } from '../shared/adapters/storage/bulk-queue.js';
+import { createLogger } from '../shared/log.js';
+import { contextSink, endpoint } from '../shared/http/endpoint.js';
+import { callContext } from '../shared/http/request.js';
+import { accepted, ok } from '../shared/http/responses.js';
+import { csvResponse, toCsv } from '../shared/http/csv.js';
+import { dequeueCountOf } from '../shared/http/queue-messages.js';
+import * as contract from '../shared/http/contract/bulk.js';
+
+const jobLocation = (partnerId: string, jobId: string) =>
+  `/api/partners/${partnerId}/bulk-assignments/${jobId}`;
+
+export const bulkCreate = endpoint(contract.submitBulk, async (input) => {
+  const { partnerId } = input.params;
+  const isCsv = (input.request.headers.get('content-type') ?? '').toLowerCase().startsWith('text/csv');
+  const job = await submitBulkJob(
+    bulkDeps(),
+    callContext(input),
+    partnerId,
+    { rows: input.body.rows, format: isCsv ? 'csv' : 'json', raw: Buffer.from(input.rawBody ?? '') },
+    { dryRun: input.query.dryRun },
+  );
+  return accepted(job, jobLocation(partnerId, job.jobId));
+});
+
+export const bulkGet = endpoint(contract.getBulk, async (input) => {
+  const { partnerId, jobId } = input.params;
+  const ctx = callContext(input);
+  const job = await getBulkJob(bulkDeps(), ctx, partnerId, jobId);
+  const { outcome, limit, cursor } = input.query;
+  const rows = await listBulkRows(bulkDeps(), ctx, partnerId, jobId, { outcome }, { limit, cursor });
+  return ok({ ...job, rows });
+});
+
+const RESULT_COLUMNS = ['row', 'email', 'outcome', 'code', 'message', 'actions', 'personId', 'assignmentId'];
+
+export const bulkResults = endpoint(contract.bulkResultsCsv, async (input) => {
+  const { partnerId, jobId } = input.params;
+  const ctx = callContext(input);
+  const rows: BulkRowResult[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listBulkRows(bulkDeps(), ctx, partnerId, jobId, {}, { limit: 200, cursor });
+    rows.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const csv = toCsv(
+    RESULT_COLUMNS,
+    rows.map((r) => [
+      r.row,
+      r.email,
+      r.outcome,
+      r.code,
+      r.message,
+      r.actions.join(' '),
+      r.personId,
+      r.assignmentId,
+    ]),
+  );
+  return csvResponse(csv, `${jobId}-results.csv`);
+});
+
+const ChunkMessageSchema = z.object({
+  partnerId: z.string().min(1).max(64),
+  jobId: z.string().min(1).max(64),
+  chunk: z.number().int().min(0),
+  correlationId: z.string().max(128),
+});
+
+/**
+ * One chunk of a bulk job. Failures are thrown so the host retries; on the last attempt the chunk's rows
+ * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
+ */
+export async function bulkAssignmentsChunk(message: unknown, context: InvocationContext): Promise<void> {
+  const log = createLogger(contextSink(context), {
+    invocationId: context.invocationId,
+    fn: 'bulk-assignments',
+  });
+  const parsed = ChunkMessageSchema.safeParse(message);
+  if (!parsed.success) {
+    log.error('bulk.message-malformed', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
+    return;
+  }
+  const dequeueCount = dequeueCountOf(context);
+  const scoped = log.with({ ...parsed.data, dequeueCount });
+  try {
+    const ran = await processBulkChunk(bulkDeps(), parsed.data, () => new Date());
+    scoped.info('bulk.chunk-done', { rows: ran });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const lastAttempt = dequeueCount !== undefined && dequeueCount >= queueMaxDequeueCount();
+    scoped.warn('bulk.chunk-failed', { lastAttempt, error: reason });
+    if (lastAttempt) await failBulkChunk(bulkDeps(), parsed.data, reason, new Date());
+    throw error;
+  }
+}
+
+app.storageQueue('bulk-assignments', {
+  queueName: BULK_ASSIGNMENTS_QUEUE,
+  connection: 'AzureWebJobsStorage',
+  handler: bulkAssignmentsChunk,
+});

@@ -1,0 +1,22 @@
+import type { QueueClient } from '@azure/storage-queue';
+
+/**
+ * Sends JSON messages as base64 text, as the Functions queue trigger expects by default (host.json
+ * messageEncoding). The queue is created on first use.
+ */
+export class JsonQueue<T> {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(private readonly queue: QueueClient) {}
+
+  async send(message: T, options: { delaySeconds?: number | undefined } = {}): Promise<void> {
+    this.ready ??= this.queue.createIfNotExists().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    await this.ready;
+    const text = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
+    const delay = options.delaySeconds ? Math.min(Math.ceil(options.delaySeconds), 7 * 24 * 3600) : 0;
+    await this.queue.sendMessage(text, delay ? { visibilityTimeout: delay } : {});
+  }
+}
