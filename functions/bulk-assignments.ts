@@ -112,3 +112,7 @@ app.storageQueue('bulk-assignments', {
   connection: 'AzureWebJobsStorage',
   handler: bulkAssignmentsChunk,
 });
+
+app.http(contract.submitBulk.name, bulkCreate);
+app.http(contract.getBulk.name, bulkGet);
+app.http(contract.bulkResultsCsv.name, bulkResults);

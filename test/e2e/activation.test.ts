@@ -110,3 +110,71 @@ describe('activation pages without a session', () => {
     expect(read.body.status).toBe('invited');
   });
 });
+
+describe('reassignment cooldown (rule 7)', () => {
+  it('an activated seat goes to someone else only after the cooldown; the same person may have it back', async () => {
+    const p = await createPartner({
+      program: 'competency',
+      entitlements: [{ benefit: 'vs-enterprise', seats: 1, startsOn: '2020-01-01', expiresOn: '2099-01-01' }],
+    });
+    const first = await p.associate('first');
+    const granted = await p.grant(first.personId);
+    const email = await eventually(async () => (await mail.messages(first.email))[0], {
+      what: 'the invitation',
+    });
+    const browser = new TestBrowser(stack.caCertPath);
+    const profile = await browser.navigate(activationLinkIn(email).toString());
+    await browser.navigate(`${apiOrigin}/api/profile`, {
+      method: 'POST',
+      form: {
+        csrfToken: inputValue(profile.body, 'csrfToken')!,
+        firstName: 'First',
+        lastName: 'Person',
+        contactEmail: first.email,
+      },
+    });
+    expect((await p.assignment(granted.body.assignmentId)).body.status).toBe('active');
+    const revoked = await api.request('DELETE', `${p.base}/assignments/${granted.body.assignmentId}`, {
+      as: p.admin,
+    });
+    expect(revoked.status).toBe(200);
+
+    const second = await p.associate('second');
+    const refused = await p.grant(second.personId);
+    expect(refused.status).toBe(409);
+    const body = refused.body as unknown as { code: string; freesAt: string };
+    expect(body.code).toBe('seat-in-cooldown');
+    const days = (Date.parse(body.freesAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(89);
+    expect(days).toBeLessThanOrEqual(90);
+
+    // The same refusal for a bulk row, through the same use case.
+    const bulk = await api.request<{ jobId: string }>('POST', `${p.base}/bulk-assignments`, {
+      as: p.admin,
+      body: {
+        rows: [
+          { email: second.email, firstName: 'Second', lastName: 'Person', privilege: 'msdn-subscriptions' },
+        ],
+      },
+    });
+    const rowCode = await eventually(async () => {
+      const job = await api.request<{ rows: { items: { code: string | null }[] } }>(
+        'GET',
+        `${p.base}/bulk-assignments/${bulk.body.jobId}`,
+        { as: p.admin },
+      );
+      return job.body.rows.items[0]?.code ?? undefined;
+    });
+    expect(rowCode).toBe('seat-in-cooldown');
+
+    const usage = await api.request<{ benefits: { coolingDown: number; available: number }[] }>(
+      'GET',
+      `${p.base}/usage`,
+      {
+        as: p.admin,
+      },
+    );
+    expect(usage.body.benefits[0]).toMatchObject({ coolingDown: 1, available: 0 });
+    expect((await p.grant(first.personId)).status).toBe(201); // the person who left it takes it back
+  });
+});

@@ -1,0 +1,353 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.js';
+import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
+import { createPartner, testApp } from '../support/app.js';
+import { eventually, inbox, queues } from '../support/inbox.js';
+
+const { stack, api, operator } = testApp();
+const mail = inbox(stack.emailUrl);
+const storage = queues(stack.storageConnectionString);
+
+interface RowResult {
+  row: number;
+  email: string | null;
+  outcome: 'succeeded' | 'failed' | 'skipped';
+  code: string | null;
+  message: string;
+  actions: string[];
+  assignmentId: string | null;
+}
+interface Job {
+  jobId: string;
+  status: string;
+  dryRun: boolean;
+  counts: { total: number; succeeded: number; failed: number; skipped: number; pending: number };
+  rows: { items: RowResult[]; nextCursor: string | null };
+  code?: string;
+  detail?: string;
+}
+
+type Partner = Awaited<ReturnType<typeof createPartner>>;
+
+const HEADER = 'email,firstName,lastName,notificationEmail,technicalContact,privilege';
+
+function upload(p: Partner, body: string | object, options: { dryRun?: boolean; contentType?: string } = {}) {
+  const isText = typeof body === 'string';
+  return api.request<Job>('POST', `${p.base}/bulk-assignments${options.dryRun ? '?dryRun=true' : ''}`, {
+    as: p.admin,
+    ...(isText ? { rawBody: body } : { body }),
+    headers: { 'content-type': options.contentType ?? (isText ? 'text/csv' : 'application/json') },
+  });
+}
+
+async function finished(p: Partner, jobId: string, timeoutMs = 120_000): Promise<Job> {
+  return eventually(
+    async () => {
+      const job = await api.request<Job>('GET', `${p.base}/bulk-assignments/${jobId}?limit=1`, {
+        as: p.admin,
+      });
+      return job.body.status.startsWith('completed') ? job.body : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `bulk job ${jobId} to complete` },
+  );
+}
+
+async function allRows(p: Partner, jobId: string): Promise<RowResult[]> {
+  const rows: RowResult[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { body: Job } = await api.request<Job>(
+      'GET',
+      `${p.base}/bulk-assignments/${jobId}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { as: p.admin },
+    );
+    rows.push(...page.body.rows.items);
+    cursor = page.body.rows.nextCursor;
+  } while (cursor);
+  return rows;
+}
+
+describe('bulk upload limits and formats', () => {
+  it('over 5 MB is a 413 naming the limit', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const big = `${HEADER}\r\n${`a@${p.domain},${'x'.repeat(90)},Y,,,\r\n`.repeat(60_000)}`;
+    const response = await upload(p, big);
+    expect(response.status).toBe(413);
+    expect(response.body.code).toBe('payload-too-large');
+    expect(response.body.detail).toContain('5 MB');
+  });
+
+  it('over 10,000 rows is a 413 naming the limit', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const rows = Array.from({ length: 10_001 }, (_, i) => ({
+      email: `p${i}@${p.domain}`,
+      firstName: 'P',
+      lastName: 'Q',
+    }));
+    const response = await upload(p, { rows });
+    expect(response.status).toBe(413);
+    expect(response.body.detail).toContain('10000 rows');
+  });
+
+  it('a wrong content type is 415; a CSV without the required columns or with unknown ones is 400', async () => {
+    const p = await createPartner({ program: 'competency' });
+    expect((await upload(p, 'hello', { contentType: 'text/plain' })).status).toBe(415);
+    const missing = await upload(p, `email,firstName\r\na@${p.domain},A\r\n`);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('header.lastName');
+    const unknown = await upload(p, `${HEADER},shoeSize\r\na@${p.domain},A,B,,,,42\r\n`);
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('header.shoeSize');
+    expect((await upload(p, `${HEADER}\r\n`)).status).toBe(400);
+  });
+
+  it('reads quoted fields, a byte-order mark and CRLF with a real CSV parser; JSON rows work too', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const csv = `\uFEFF${HEADER}\r\n"quoted@${p.domain}","O'Brien, Jr.","Smith ""Smitty""",,,\r\n`;
+    const accepted = await upload(p, csv);
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('location')).toBe(`/api${p.base}/bulk-assignments/${accepted.body.jobId}`);
+    const job = await finished(p, accepted.body.jobId);
+    expect(job.status).toBe('completed');
+    const people = await api.request<{ items: { firstName: string; lastName: string }[] }>(
+      'GET',
+      `${p.base}/people`,
+      {
+        as: p.admin,
+      },
+    );
+    expect(people.body.items).toEqual([
+      expect.objectContaining({ firstName: "O'Brien, Jr.", lastName: 'Smith "Smitty"' }),
+    ]);
+
+    const json = await upload(p, {
+      rows: [{ email: `json@${p.domain}`, firstName: 'Jay', lastName: 'Son' }],
+    });
+    expect(json.status).toBe(202);
+    expect((await finished(p, json.body.jobId)).counts).toMatchObject({ total: 1, succeeded: 1 });
+  });
+});
+
+describe('bulk rows', () => {
+  it('a dry run reports what would happen, in row order, and changes nothing', async () => {
+    const p = await createPartner({
+      program: 'competency',
+      entitlements: [{ benefit: 'vs-enterprise', seats: 2, startsOn: '2020-01-01', expiresOn: '2099-01-01' }],
+    });
+    const csv = [
+      HEADER,
+      `a@${p.domain},A,A,,,msdn-subscriptions`,
+      `b@${p.domain},B,B,,,msdn-subscriptions`,
+      `c@${p.domain},C,C,,,msdn-subscriptions`,
+      `not-an-email,D,D,,,`,
+      `e@elsewhere.example.org,E,E,,,`,
+      `a@${p.domain},A,A,,,msdn-subscriptions`,
+    ].join('\r\n');
+    const response = await upload(p, csv, { dryRun: true });
+    expect(response.status).toBe(202);
+    const job = await finished(p, response.body.jobId);
+    expect(job.dryRun).toBe(true);
+    const rows = await allRows(p, response.body.jobId);
+    expect(rows.map((r) => [r.row, r.outcome, r.code])).toEqual([
+      [1, 'succeeded', null],
+      [2, 'succeeded', null],
+      [3, 'failed', 'no-seats-available'],
+      [4, 'failed', 'validation-failed'],
+      [5, 'failed', 'email-domain-not-verified'],
+      [6, 'failed', 'already-assigned'],
+    ]);
+    expect(rows[0]!.message).toMatch(/^Would have/);
+    const people = await api.request<{ items: unknown[] }>('GET', `${p.base}/people`, { as: p.admin });
+    expect(people.body.items).toEqual([]);
+    const usage = await api.request<{ benefits: { invited: number }[] }>('GET', `${p.base}/usage`, {
+      as: p.admin,
+    });
+    expect(usage.body.benefits[0]!.invited).toBe(0);
+  });
+
+  it('processes every good row and explains every bad one, with each row error code', async () => {
+    const p = await createPartner({
+      entitlements: [
+        { benefit: 'vs-professional', seats: 2, startsOn: '2020-01-01', expiresOn: '2099-01-01' },
+      ],
+    });
+    await p.associate('existing');
+    const csv = [
+      HEADER,
+      `ann@${p.domain},Ann,A,,first,visual-studio-subscriptions`, // 1 ok: associated, slot, granted
+      `bob@${p.domain},Bob,B,,first,`, // 2 slot-taken (row 1 holds first)
+      `cid@${p.domain},Cid,C,,,visual-studio-subscriptions`, // 3 technical-contact-required
+      `dan@${p.domain},Dan,D,,second,msdn-subscriptions`, // 4 privilege-not-in-program (after the slot is set)
+      `eve@${p.domain},Eve,E,,third,visual-studio-subscriptions`, // 5 ok: the second seat
+      `fay@${p.domain},Fay,F,,,`, // 6 ok: associated only
+      `ann@${p.domain},Ann,A,,first,visual-studio-subscriptions`, // 7 already-assigned
+      `not-an-email,Gus,G,,,`, // 8 validation-failed
+      `hal@elsewhere.example.org,Hal,H,,,`, // 9 email-domain-not-verified
+      `existing@${p.domain},Existing,Tester,,,`, // 10 skipped: nothing to do
+      `ivy@${p.domain},Ivy,I,,,bogus-privilege`, // 11 validation-failed
+      `jon@${p.domain},Jon,J,,,extra,cells`, // 12 validation-failed (too many cells)
+    ].join('\r\n');
+    const response = await upload(p, csv);
+    const job = await finished(p, response.body.jobId);
+    expect(job.status).toBe('completed-with-errors');
+    expect(job.counts).toEqual({ total: 12, succeeded: 3, failed: 8, skipped: 1, pending: 0 });
+    const rows = await allRows(p, response.body.jobId);
+    expect(rows.map((r) => [r.row, r.outcome, r.code])).toEqual([
+      [1, 'succeeded', null],
+      [2, 'failed', 'slot-taken'],
+      [3, 'failed', 'technical-contact-required'],
+      [4, 'failed', 'privilege-not-in-program'],
+      [5, 'succeeded', null],
+      [6, 'succeeded', null],
+      [7, 'failed', 'already-assigned'],
+      [8, 'failed', 'validation-failed'],
+      [9, 'failed', 'email-domain-not-verified'],
+      [10, 'skipped', null],
+      [11, 'failed', 'validation-failed'],
+      [12, 'failed', 'validation-failed'],
+    ]);
+    expect(rows[0]!.actions).toEqual(['associated', 'slot-set', 'granted']);
+    expect(rows[3]!.actions).toEqual(['associated', 'slot-set']); // what happened before the refusal
+    for (const row of rows.filter((r) => r.outcome === 'failed'))
+      expect(row.message.length).toBeGreaterThan(10);
+
+    const usage = await api.request<{ benefits: { invited: number; available: number }[] }>(
+      'GET',
+      `${p.base}/usage`,
+      {
+        as: p.admin,
+      },
+    );
+    expect(usage.body.benefits[0]).toMatchObject({ invited: 2, available: 0 });
+
+    const csvResults = await api.request<string>(
+      'GET',
+      `${p.base}/bulk-assignments/${response.body.jobId}/results.csv`,
+      {
+        as: p.admin,
+      },
+    );
+    expect(csvResults.headers.get('content-type')).toContain('text/csv');
+    const parsed = parse(csvResults.text, { columns: true }) as Record<string, string>[];
+    expect(parsed).toHaveLength(12);
+    expect(parsed[1]).toMatchObject({ row: '2', outcome: 'failed', code: 'slot-taken' });
+  });
+
+  it('no-seats-available and entitlement-inactive rows, and injection-safe results', async () => {
+    const p = await createPartner({
+      program: 'competency',
+      entitlements: [{ benefit: 'vs-enterprise', seats: 1, startsOn: '2099-01-01', expiresOn: '2100-01-01' }],
+    });
+    const response = await upload(p, `${HEADER}\r\n+cmd@${p.domain},Plus,Sign,,,msdn-subscriptions\r\n`);
+    const rows = await allRows(p, (await finished(p, response.body.jobId)).jobId);
+    expect(rows.map((r) => r.code)).toEqual(['entitlement-inactive']);
+    const results = await api.request<string>(
+      'GET',
+      `${p.base}/bulk-assignments/${response.body.jobId}/results.csv`,
+      {
+        as: p.admin,
+      },
+    );
+    expect(results.text).toContain(`'+cmd@${p.domain}`);
+
+    const patched = await api.request('PATCH', p.base, {
+      as: operator,
+      body: {
+        entitlements: [
+          { benefit: 'vs-enterprise', seats: 1, startsOn: '2020-01-01', expiresOn: '2099-01-01' },
+        ],
+      },
+    });
+    expect(patched.status).toBe(200);
+    const second = await upload(
+      p,
+      `${HEADER}\r\none@${p.domain},One,O,,,msdn-subscriptions\r\ntwo@${p.domain},Two,T,,,msdn-subscriptions\r\n`,
+    );
+    const secondRows = await allRows(p, (await finished(p, second.body.jobId)).jobId);
+    expect(secondRows.map((r) => r.code)).toEqual([null, 'no-seats-available']);
+  });
+
+  it('a chunk delivered twice neither repeats nor doubles anything', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const rows = Array.from({ length: 3 }, (_, i) => ({
+      email: `dup${i}@${p.domain}`,
+      firstName: 'Dup',
+      lastName: String(i),
+      privilege: 'msdn-subscriptions',
+    }));
+    const response = await upload(p, { rows });
+    const message = {
+      partnerId: p.body.partnerId,
+      jobId: response.body.jobId,
+      chunk: 0,
+      correlationId: 'dup',
+    };
+    await storage.send('bulk-assignments', message); // redelivered while the first copy may still be running
+    const job = await finished(p, response.body.jobId);
+    await storage.send('bulk-assignments', message); // and again after it finished
+    await eventually(async () =>
+      (await storage.peekAll('bulk-assignments')).length === 0 ? true : undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    const after = await api.request<Job>('GET', `${p.base}/bulk-assignments/${response.body.jobId}`, {
+      as: p.admin,
+    });
+    expect(after.body.counts).toEqual(job.counts);
+    expect(after.body.counts).toMatchObject({ total: 3, succeeded: 3 });
+    const assignments = await api.request<{ items: unknown[] }>('GET', `${p.base}/assignments`, {
+      as: p.admin,
+    });
+    expect(assignments.body.items).toHaveLength(3);
+    for (const row of rows) {
+      await eventually(async () => ((await mail.messages(row.email)).length > 0 ? true : undefined));
+      expect(await mail.messages(row.email)).toHaveLength(1);
+    }
+  });
+
+  it('a chunk that keeps failing ends in the poison queue, its rows failed, and the job completes', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const store = new CosmosBulkJobStore(partnersContainer);
+    const jobId = crypto.randomUUID();
+    const rows = ['r1', 'r2', 'r3'].map((name) => ({
+      email: `${name}@${p.domain}`,
+      firstName: name,
+      lastName: 'X',
+    }));
+    const admin = await api.request<{ roles: unknown }>('GET', p.base, { as: p.admin });
+    expect(admin.status).toBe(200);
+    await store.createJob(
+      {
+        jobId,
+        partnerId: p.body.partnerId,
+        dryRun: false,
+        total: 3,
+        chunks: 1,
+        createdAt: new Date().toISOString(),
+        createdBy: { issuer: stack.idpUrl, subject: 'test', email: p.admin, roles: [] },
+        source: { format: 'json', bytes: 0, blobName: null },
+      },
+      [{ jobId, partnerId: p.body.partnerId, index: 0, firstRow: 1, rows }],
+    );
+    // Row 2 is held by an attempt that never lets go: every delivery of the chunk fails on it.
+    await store.claimRow(p.body.partnerId, jobId, 2, new Date(Date.now() + 3_600_000));
+    await storage.send('bulk-assignments', {
+      partnerId: p.body.partnerId,
+      jobId,
+      chunk: 0,
+      correlationId: 'poison',
+    });
+
+    const job = await finished(p, jobId, 90_000);
+    expect(job.status).toBe('completed-with-errors');
+    const results = await allRows(p, jobId);
+    expect(results.map((r) => [r.row, r.outcome, r.code])).toEqual([
+      [1, 'succeeded', null],
+      [2, 'failed', 'processing-error'],
+      [3, 'failed', 'processing-error'],
+    ]);
+    const poisoned = (await storage.peekAll('bulk-assignments-poison')) as { jobId: string }[];
+    expect(poisoned.map((m) => m.jobId)).toContain(jobId);
+  });
+});
