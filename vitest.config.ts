@@ -26,6 +26,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: 'app',
           include: ['test/integration/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/setup/stack.ts'],
