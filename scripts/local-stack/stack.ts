@@ -7,7 +7,7 @@ import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js
 import { startIdentityProvider } from '../idp/server.js';
 import { spawnDevHost } from '../devhost/spawn.js';
 import { spawnOwned } from './child.js';
-import { waitForPort } from './ports.js';
+import { freePort, waitForPort } from './ports.js';
 
 export interface StackPorts {
   api: number;
@@ -28,6 +28,19 @@ export const DEFAULT_PORTS: StackPorts = {
   queue: 10001,
   table: 10002,
 };
+
+/** Free ports for every service, so a test or benchmark stack never collides with `npm start`. */
+export async function freeStackPorts(): Promise<StackPorts> {
+  return {
+    api: await freePort(),
+    idp: await freePort(),
+    email: await freePort(),
+    cosmos: await freePort(),
+    blob: await freePort(),
+    queue: await freePort(),
+    table: await freePort(),
+  };
+}
 
 export interface StackOptions {
   projectRoot: string;

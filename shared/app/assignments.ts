@@ -145,6 +145,12 @@ export async function grantPrivilege(
   return created;
 }
 
+/** Where the person's email goes now: their notification address may have changed since the grant. */
+async function currentAddress(deps: AssignmentDeps, assignment: Assignment): Promise<string> {
+  const person = await deps.people.get(assignment.partnerId, assignment.personId);
+  return person ? deliveryAddress(person.value) : assignment.delivery.to;
+}
+
 async function loadAssignment(deps: AssignmentDeps, partnerId: string, assignmentId: string) {
   const found = await deps.assignments.get(partnerId, assignmentId);
   if (!found) throw notFound(`Assignment ${assignmentId}`);
@@ -163,8 +169,7 @@ async function endOne(
   await deps.partners.update(partnerId, (partner) =>
     releaseSeat(partner, assignmentId, ctx.now, deps.policy),
   );
-  const person = await deps.people.get(partnerId, current.value.personId);
-  const to = person ? deliveryAddress(person.value) : current.value.delivery.to;
+  const to = await currentAddress(deps, current.value);
   const ended = await deps.assignments.update(partnerId, assignmentId, (a) =>
     endAssignment(a, reason, to, ctx.now),
   );
@@ -222,8 +227,7 @@ export async function resendInvitation(
 ): Promise<Versioned<Assignment>> {
   await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
   const current = await loadAssignment(deps, partnerId, assignmentId);
-  const person = await deps.people.get(partnerId, current.value.personId);
-  const to = person ? deliveryAddress(person.value) : current.value.delivery.to;
+  const to = await currentAddress(deps, current.value);
   const { token, hash } = newInvitationToken();
   const updated = await deps.assignments.update(partnerId, assignmentId, (a) =>
     reissueInvitation(a, hash, to, ctx.now, deps.policy),

@@ -2,7 +2,9 @@ import * as Iron from 'iron-webcrypto';
 import { describe, expect, it } from 'vitest';
 import { assignmentRepository } from '../../shared/adapters/registry.js';
 import type { Assignment } from '../../shared/domain/assignment.js';
-import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
+import { grantAndReadLink } from '../support/activation.js';
+import type { createPartner } from '../support/app.js';
+import { testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue, type Page } from '../support/browser.js';
 import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
 
@@ -19,26 +21,6 @@ const sessionSecret = stack.appEnv['SESSION_SECRET']!;
 
 const toIdp = (location: string) => location.startsWith(stack.idpUrl);
 const toCallback = (location: string) => location.startsWith(callbackUrl);
-
-/** Grants a subscription and returns the activation link from the email the person received. */
-async function grantAndReadLink(program: 'action-pack' | 'competency' = 'competency', local = 'sub') {
-  const p = await createPartner({ program });
-  const person = await p.associate(local);
-  if (program === 'action-pack') await p.setSlot(person.personId, 'first');
-  const granted = await p.grant(person.personId);
-  expect(granted.status).toBe(201);
-  const email = await eventually(async () => (await mail.messages(person.email))[0], {
-    what: 'the invitation',
-  });
-  const partnerId = p.body.partnerId;
-  return {
-    p,
-    partnerId,
-    person,
-    assignmentId: granted.body.assignmentId,
-    link: activationLinkIn(email).toString(),
-  };
-}
 
 /** The assignment document as stored, read in-process through the app's own adapter. */
 async function stored(partnerId: string, assignmentId: string): Promise<Assignment> {

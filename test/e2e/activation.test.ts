@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { grantAndReadLink } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue } from '../support/browser.js';
 import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
@@ -6,19 +7,6 @@ import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);
 const apiOrigin = new URL(stack.apiUrl).origin;
-
-/** Grants a subscription and returns the activation link from the email the person received. */
-export async function grantAndReadLink(program: 'action-pack' | 'competency', local = 'sub') {
-  const p = await createPartner({ program });
-  const person = await p.associate(local);
-  if (program === 'action-pack') await p.setSlot(person.personId, 'first');
-  const granted = await p.grant(person.personId);
-  expect(granted.status).toBe(201);
-  const email = await eventually(async () => (await mail.messages(person.email))[0], {
-    what: 'the invitation',
-  });
-  return { p, person, assignmentId: granted.body.assignmentId, link: activationLinkIn(email).toString() };
-}
 
 describe.each(['action-pack', 'competency'] as const)('activation, %s partner', (program) => {
   it('follows the emailed link through sign-in and the profile page to an active subscription', async () => {

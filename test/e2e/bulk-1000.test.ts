@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually, inbox } from '../support/inbox.js';
+import { allRows } from '../support/bulk.js';
 
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);
-
-interface RowResult {
-  row: number;
-  email: string | null;
-  outcome: string;
-  code: string | null;
-}
 
 const SEATS = 40;
 
@@ -97,17 +91,7 @@ describe('a 1,000-row CSV with bad rows mixed in', () => {
       return { row: index + 1, outcome: 'failed', code: r.expected };
     });
 
-    const rows: RowResult[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { body: { rows: { items: RowResult[]; nextCursor: string | null } } } = await api.request(
-        'GET',
-        `${p.base}/bulk-assignments/${jobId}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        { as: p.admin },
-      );
-      rows.push(...page.body.rows.items);
-      cursor = page.body.rows.nextCursor;
-    } while (cursor);
+    const rows = await allRows(p, jobId);
     expect(rows.map((r) => ({ row: r.row, outcome: r.outcome, code: r.code }))).toEqual(expected);
     expect(job.status).toBe('completed-with-errors');
     expect(job.counts).toMatchObject({

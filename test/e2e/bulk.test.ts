@@ -4,20 +4,12 @@ import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.
 import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually, inbox, queues } from '../support/inbox.js';
+import { allRows, type RowResult } from '../support/bulk.js';
 
 const { stack, api, operator } = testApp();
 const mail = inbox(stack.emailUrl);
 const storage = queues(stack.storageConnectionString);
 
-interface RowResult {
-  row: number;
-  email: string | null;
-  outcome: 'succeeded' | 'failed' | 'skipped';
-  code: string | null;
-  message: string;
-  actions: string[];
-  assignmentId: string | null;
-}
 interface Job {
   jobId: string;
   status: string;
@@ -51,21 +43,6 @@ async function finished(p: Partner, jobId: string, timeoutMs = 120_000): Promise
     },
     { timeoutMs, intervalMs: 500, what: `bulk job ${jobId} to complete` },
   );
-}
-
-async function allRows(p: Partner, jobId: string): Promise<RowResult[]> {
-  const rows: RowResult[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { body: Job } = await api.request<Job>(
-      'GET',
-      `${p.base}/bulk-assignments/${jobId}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { as: p.admin },
-    );
-    rows.push(...page.body.rows.items);
-    cursor = page.body.rows.nextCursor;
-  } while (cursor);
-  return rows;
 }
 
 describe('bulk upload limits and formats', () => {

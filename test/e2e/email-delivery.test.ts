@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newAssignment } from '../../shared/domain/assignment.js';
-import { newInvitationToken } from '../../shared/app/tokens.js';
-import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { anUnsentAssignment } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { eventually, inbox, queues } from '../support/inbox.js';
 
@@ -19,25 +17,7 @@ describe('email dispatch', () => {
     const p = await createPartner({ program: 'competency' });
     const person = await p.associate('twice');
     // An assignment whose invitation has not been queued yet, so the test owns its only message.
-    const { token, hash } = newInvitationToken();
-    const assignmentId = crypto.randomUUID();
-    await assignmentRepository().create(
-      newAssignment(
-        {
-          assignmentId,
-          partnerId: p.body.partnerId,
-          personId: person.personId,
-          personEmail: person.email,
-          deliverTo: person.email,
-          privilege: 'msdn-subscriptions',
-          benefit: 'vs-enterprise',
-          assignedBy: { subject: 'test', email: null },
-          tokenHash: hash,
-        },
-        new Date(),
-        { invitationTtlDays: 30 },
-      ),
-    );
+    const { assignmentId, token } = await anUnsentAssignment(p.body.partnerId, person);
     const message = {
       partnerId: p.body.partnerId,
       assignmentId,

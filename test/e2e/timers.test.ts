@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newAssignment } from '../../shared/domain/assignment.js';
-import { newInvitationToken } from '../../shared/app/tokens.js';
-import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { anUnsentAssignment } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
 
@@ -23,26 +21,8 @@ describe('timers', () => {
   it('re-queues an email left queued too long (its enqueue failed), with a fresh link', async () => {
     const p = await createPartner({ program: 'competency' });
     const person = await p.associate('stuck');
-    const { hash } = newInvitationToken();
-    const assignmentId = crypto.randomUUID();
     const twentyMinutesAgo = new Date(Date.now() - 20 * 60_000);
-    await assignmentRepository().create(
-      newAssignment(
-        {
-          assignmentId,
-          partnerId: p.body.partnerId,
-          personId: person.personId,
-          personEmail: person.email,
-          deliverTo: person.email,
-          privilege: 'msdn-subscriptions',
-          benefit: 'vs-enterprise',
-          assignedBy: { subject: 'test', email: null },
-          tokenHash: hash,
-        },
-        twentyMinutesAgo,
-        { invitationTtlDays: 30 },
-      ),
-    );
+    const { assignmentId } = await anUnsentAssignment(p.body.partnerId, person, twentyMinutesAgo);
     await runTimer('requeue-stale-emails');
     const delivered = await eventually(async () => {
       const read = await p.assignment(assignmentId);

@@ -4,8 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../../scripts/local-stack/ports.js';
-import { startLocalStack } from '../../scripts/local-stack/stack.js';
+import { freeStackPorts, startLocalStack } from '../../scripts/local-stack/stack.js';
 
 export interface TestStack {
   apiUrl: string;
@@ -36,15 +35,7 @@ export default async function setup(project: TestProject) {
   const logFile = join(root, 'test-results', 'stack.log');
   rmSync(logFile, { force: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'partner-subscriptions-test-'));
-  const ports = {
-    api: await freePort(),
-    idp: await freePort(),
-    email: await freePort(),
-    cosmos: await freePort(),
-    blob: await freePort(),
-    queue: await freePort(),
-    table: await freePort(),
-  };
+  const ports = await freeStackPorts();
   const stack = await startLocalStack({
     projectRoot: root,
     ports,

@@ -1,0 +1,53 @@
+import { expect } from 'vitest';
+import { newAssignment } from '../../shared/domain/assignment.js';
+import { newInvitationToken } from '../../shared/app/tokens.js';
+import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { createPartner, testApp, type PersonBody } from './app.js';
+import { activationLinkIn, eventually, inbox } from './inbox.js';
+
+/** Grants a subscription and returns the activation link from the email the person received. */
+export async function grantAndReadLink(program: 'action-pack' | 'competency' = 'competency', local = 'sub') {
+  const mail = inbox(testApp().stack.emailUrl);
+  const p = await createPartner({ program });
+  const person = await p.associate(local);
+  if (program === 'action-pack') await p.setSlot(person.personId, 'first');
+  const granted = await p.grant(person.personId);
+  expect(granted.status).toBe(201);
+  const email = await eventually(async () => (await mail.messages(person.email))[0], {
+    what: 'the invitation',
+  });
+  return {
+    p,
+    partnerId: p.body.partnerId,
+    person,
+    assignmentId: granted.body.assignmentId,
+    link: activationLinkIn(email).toString(),
+  };
+}
+
+/**
+ * Stores an invited Enterprise assignment directly, without queueing its email, so a test owns the only
+ * message for it (or none at all). The seat ledger is not touched: these tests are about email delivery.
+ */
+export async function anUnsentAssignment(partnerId: string, person: PersonBody, at = new Date()) {
+  const { token, hash } = newInvitationToken();
+  const assignmentId = crypto.randomUUID();
+  await assignmentRepository().create(
+    newAssignment(
+      {
+        assignmentId,
+        partnerId,
+        personId: person.personId,
+        personEmail: person.email,
+        deliverTo: person.email,
+        privilege: 'msdn-subscriptions',
+        benefit: 'vs-enterprise',
+        assignedBy: { subject: 'test', email: null },
+        tokenHash: hash,
+      },
+      at,
+      { invitationTtlDays: 30 },
+    ),
+  );
+  return { assignmentId, token };
+}
