@@ -1,3 +1,4 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.js';
@@ -103,6 +104,25 @@ describe('bulk upload limits and formats', () => {
     });
     expect(json.status).toBe(202);
     expect((await finished(p, json.body.jobId)).counts).toMatchObject({ total: 1, succeeded: 1 });
+  });
+
+  it('keeps a large upload in Blob storage as it came', async () => {
+    const p = await createPartner({ program: 'competency' });
+    const rows = Array.from(
+      { length: 3_000 },
+      (_, i) => `big${i}@${p.domain},${'N'.repeat(60)},Person ${i},,,`,
+    );
+    const csv = [HEADER, ...rows].join('\r\n');
+    expect(Buffer.byteLength(csv)).toBeGreaterThan(256 * 1024);
+    const response = await upload(p, csv, { dryRun: true });
+    expect(response.status).toBe(202);
+    const blobName = (response.body as unknown as { source: { blobName: string | null } }).source.blobName;
+    expect(blobName).toBe(`${p.body.partnerId}/${response.body.jobId}.csv`);
+    const blob = BlobServiceClient.fromConnectionString(stack.storageConnectionString)
+      .getContainerClient('bulk-uploads')
+      .getBlobClient(blobName!);
+    expect((await blob.downloadToBuffer()).toString('utf8')).toBe(csv);
+    expect((await finished(p, response.body.jobId)).counts).toMatchObject({ total: 3_000, succeeded: 3_000 });
   });
 });
 
