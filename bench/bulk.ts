@@ -102,7 +102,7 @@ async function bulkJob(name: string, rows: number, grants: number) {
       return { ms: performance.now() - started, bytes: Buffer.byteLength(csv) };
     }
     // Polling is cheap in Cosmos DB but a full scan in the in-memory emulator, which shares this process.
-    await new Promise((r) => setTimeout(r, 3_000));
+    await new Promise((r) => setTimeout(r, 5_000));
   }
 }
 

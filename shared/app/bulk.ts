@@ -24,6 +24,7 @@ import type {
   BulkChunk,
   BulkChunkMessage,
   BulkJobStore,
+  BulkRowCounts,
   BulkQueue,
   CallContext,
   Page,
@@ -149,8 +150,12 @@ export async function submitBulkJob(
   };
   await deps.jobs.createJob(job, options.dryRun ? [] : chunks);
   if (options.dryRun) {
-    for (const outcome of await simulate(deps, partner, job, upload.rows, ctx.now))
-      await deps.jobs.finishRow(outcome);
+    const outcomes = await simulate(deps, partner, job, upload.rows, ctx.now);
+    for (const outcome of outcomes) await deps.jobs.finishRow(outcome);
+    for (let chunk = 0; chunk < job.chunks; chunk++) {
+      const slice = outcomes.slice(chunk * BULK_LIMITS.chunkSize, (chunk + 1) * BULK_LIMITS.chunkSize);
+      await deps.jobs.recordChunkCounts(partnerId, jobId, chunk, countOutcomes(slice.map((o) => o.outcome)));
+    }
   } else {
     await deps.queue.enqueue({ partnerId, jobId, chunk: 0, correlationId: ctx.correlationId });
   }
@@ -168,21 +173,30 @@ export async function submitBulkJob(
   return jobView(deps, job);
 }
 
+function countOutcomes(outcomes: (RowOutcome | null)[]): BulkRowCounts {
+  return {
+    succeeded: outcomes.filter((o) => o === 'succeeded').length,
+    failed: outcomes.filter((o) => o === 'failed').length,
+    skipped: outcomes.filter((o) => o === 'skipped').length,
+  };
+}
+
 async function jobView(deps: Pick<BulkDeps, 'jobs'>, job: BulkJob): Promise<BulkJobView> {
-  const counted = await deps.jobs.counts(job.partnerId, job.jobId);
-  const done = counted.succeeded + counted.failed + counted.skipped;
+  const perChunk = await deps.jobs.chunkCounts(job.partnerId, job.jobId, job.chunks);
+  const sum = (key: keyof BulkRowCounts) => perChunk.reduce((total, c) => total + (c?.[key] ?? 0), 0);
   const counts: BulkCounts = {
     total: job.total,
-    succeeded: counted.succeeded,
-    failed: counted.failed,
-    skipped: counted.skipped,
-    pending: Math.max(0, job.total - done),
+    succeeded: sum('succeeded'),
+    failed: sum('failed'),
+    skipped: sum('skipped'),
+    pending: 0,
   };
+  counts.pending = Math.max(0, job.total - counts.succeeded - counts.failed - counts.skipped);
   return {
     jobId: job.jobId,
     partnerId: job.partnerId,
     dryRun: job.dryRun,
-    status: jobStatus(counts, done + counted.processing > 0),
+    status: jobStatus(counts, Boolean(job.startedAt) || perChunk.some((c) => c !== null)),
     counts,
     createdAt: job.createdAt,
     source: job.source,
@@ -337,6 +351,7 @@ export async function processBulkChunk(
   const job = await deps.jobs.getJob(message.partnerId, message.jobId);
   const chunk = job && (await deps.jobs.getChunk(message.partnerId, message.jobId, message.chunk));
   if (!job || !chunk) return 0;
+  if (message.chunk === 0 && !job.startedAt) await deps.jobs.markStarted(job.partnerId, job.jobId, now());
   let ran = 0;
   for (const [offset, raw] of chunk.rows.entries()) {
     const rowNumber = chunk.firstRow + offset;
@@ -356,8 +371,16 @@ export async function processBulkChunk(
     }
     ran++;
   }
+  await recordCounts(deps, job, chunk);
   await queueNextChunk(deps, job, message);
   return ran;
+}
+
+/** Counts a finished chunk from its rows' documents, so a redelivered chunk records the same numbers. */
+async function recordCounts(deps: BulkDeps, job: BulkJob, chunk: BulkChunk): Promise<void> {
+  const rows = chunk.rows.map((_, offset) => chunk.firstRow + offset);
+  const outcomes = await deps.jobs.rowOutcomes(job.partnerId, job.jobId, rows);
+  await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk.index, countOutcomes(outcomes));
 }
 
 async function queueNextChunk(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage): Promise<void> {
@@ -403,6 +426,7 @@ export async function failBulkChunk(
       ),
     );
   }
+  await recordCounts(deps, job, chunk);
   await queueNextChunk(deps, job, message);
 }
 

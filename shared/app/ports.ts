@@ -170,7 +170,6 @@ export interface BulkRowCounts {
   succeeded: number;
   failed: number;
   skipped: number;
-  processing: number;
 }
 
 /** Jobs, their chunks of rows and one result document per row (its id makes each row run once). */
@@ -182,7 +181,15 @@ export interface BulkJobStore {
   claimRow(partnerId: string, jobId: string, row: number, now: Date): Promise<'claimed' | 'done' | 'busy'>;
   releaseRow(partnerId: string, jobId: string, row: number): Promise<void>;
   finishRow(result: BulkRowResult): Promise<void>;
-  counts(partnerId: string, jobId: string): Promise<BulkRowCounts>;
+  /** The outcome of each of these rows, or null where a row has none yet. */
+  rowOutcomes(partnerId: string, jobId: string, rows: number[]): Promise<(RowOutcome | null)[]>;
+  /**
+   * Counts are kept per chunk once its rows all have outcomes, so reading a job's progress costs one
+   * point read per chunk, not a query over its rows.
+   */
+  recordChunkCounts(partnerId: string, jobId: string, chunk: number, counts: BulkRowCounts): Promise<void>;
+  chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]>;
+  markStarted(partnerId: string, jobId: string, at: Date): Promise<void>;
   listRows(
     partnerId: string,
     jobId: string,

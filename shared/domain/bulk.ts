@@ -27,6 +27,7 @@ export interface BulkJob {
   createdAt: string;
   createdBy: { issuer: string; subject: string; email: string | null; roles: string[] };
   source: { format: 'csv' | 'json'; bytes: number; blobName: string | null };
+  startedAt?: string | null;
 }
 
 export interface BulkRowResult {

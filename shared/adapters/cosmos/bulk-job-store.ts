@@ -7,6 +7,7 @@ import { cosmosCall, fromDocument, queryPage, statusOf } from './documents.js';
 const jobDocId = (jobId: string) => `bulk-${jobId}`;
 const chunkDocId = (jobId: string, index: number) => `bulk-${jobId}-chunk-${index}`;
 const rowDocId = (jobId: string, row: number) => `bulk-${jobId}-row-${row}`;
+const countsDocId = (jobId: string, chunk: number) => `bulk-${jobId}-chunk-${chunk}-counts`;
 
 interface RowDocument {
   id: string;
@@ -119,33 +120,58 @@ export class CosmosBulkJobStore implements BulkJobStore {
     await cosmosCall(() => container.items.upsert(document));
   }
 
-  async counts(partnerId: string, jobId: string): Promise<BulkRowCounts> {
+  async rowOutcomes(partnerId: string, jobId: string, rows: number[]): Promise<(RowOutcome | null)[]> {
     const container = await this.container();
-    const count = async (condition: string, value: string) => {
-      const { resources } = await cosmosCall(() =>
-        container.items
-          .query<number>(
-            {
-              query: `SELECT VALUE COUNT(1) FROM c WHERE c.partnerId = @partnerId AND c.type = 'bulk-row' AND c.jobId = @jobId AND ${condition} = @value`,
-              parameters: [
-                { name: '@partnerId', value: partnerId },
-                { name: '@jobId', value: jobId },
-                { name: '@value', value },
-              ],
-            },
-            { partitionKey: partnerId },
-          )
-          .fetchAll(),
-      );
-      return resources[0] ?? 0;
-    };
-    const [succeeded, failed, skipped, processing] = await Promise.all([
-      count('c.outcome', 'succeeded'),
-      count('c.outcome', 'failed'),
-      count('c.outcome', 'skipped'),
-      count('c.state', 'processing'),
-    ]);
-    return { succeeded, failed, skipped, processing };
+    return Promise.all(
+      rows.map(async (row) => {
+        const { resource } = await cosmosCall(() =>
+          container.item(rowDocId(jobId, row), partnerId).read<RowDocument>(),
+        );
+        return resource?.state === 'done' ? (resource.outcome ?? null) : null;
+      }),
+    );
+  }
+
+  async recordChunkCounts(
+    partnerId: string,
+    jobId: string,
+    chunk: number,
+    counts: BulkRowCounts,
+  ): Promise<void> {
+    const container = await this.container();
+    await cosmosCall(() =>
+      container.items.upsert({
+        id: countsDocId(jobId, chunk),
+        type: 'bulk-chunk-counts',
+        partnerId,
+        jobId,
+        chunk,
+        ...counts,
+      }),
+    );
+  }
+
+  async chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]> {
+    const container = await this.container();
+    return Promise.all(
+      Array.from({ length: chunks }, async (_, chunk) => {
+        const { resource } = await cosmosCall(() =>
+          container.item(countsDocId(jobId, chunk), partnerId).read<BulkRowCounts>(),
+        );
+        return resource
+          ? { succeeded: resource.succeeded, failed: resource.failed, skipped: resource.skipped }
+          : null;
+      }),
+    );
+  }
+
+  async markStarted(partnerId: string, jobId: string, at: Date): Promise<void> {
+    const container = await this.container();
+    await cosmosCall(() =>
+      container
+        .item(jobDocId(jobId), partnerId)
+        .patch([{ op: 'set', path: '/startedAt', value: at.toISOString() }]),
+    );
   }
 
   async listRows(
