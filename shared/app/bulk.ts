@@ -494,6 +494,9 @@ async function simulate(
       }
     } catch (error) {
       if (!isAppError(error)) throw error;
+      // As in a real run, what the row did before it failed (association, slot) stays done.
+      partner = next;
+      if (actions.length > 0) known.add(personId);
       return result(
         base,
         { outcome: 'failed', code: error.code, message: error.message, email: row.email, actions, personId },

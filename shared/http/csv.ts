@@ -38,7 +38,13 @@ const REQUIRED_COLUMNS = ['email', 'firstName', 'lastName'];
 export function parseCsvRows(bytes: Buffer): Record<string, string>[] {
   let records: string[][];
   try {
-    records = parse(bytes, { bom: true, skip_empty_lines: true, relax_column_count: true });
+    records = parse(bytes, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      // A file edited on several systems may mix line endings: any of them ends a record.
+      record_delimiter: ['\r\n', '\n', '\r'],
+    });
   } catch (error) {
     throw new AppError(
       'validation-failed',

@@ -130,13 +130,20 @@ describe('buildOpenApiDocument(allEndpoints)', () => {
     expect(query).toEqual(expect.arrayContaining(['q', 'role', 'limit', 'cursor']));
   });
 
-  it('requires a JSON body where the endpoint has one', () => {
+  it('requires a body in the media types the endpoint reads, where it has one', () => {
     const document = build();
+    const mediaTypes = {
+      json: ['application/json'],
+      form: ['application/x-www-form-urlencoded'],
+      'csv-or-json': ['application/json', 'text/csv'],
+    };
     for (const spec of allEndpoints) {
       const operation = operationOf(document, spec);
       if (spec.body) {
         expect(operation.requestBody?.required, spec.name).toBe(true);
-        expect(Object.keys(operation.requestBody?.content ?? {}), spec.name).toEqual(['application/json']);
+        expect(Object.keys(operation.requestBody?.content ?? {}), spec.name).toEqual(
+          mediaTypes[spec.bodyFormat ?? 'json'],
+        );
       } else {
         expect(operation.requestBody, spec.name).toBeUndefined();
       }
@@ -149,8 +156,10 @@ describe('buildOpenApiDocument(allEndpoints)', () => {
       const operation = operationOf(document, spec);
       for (const status of Object.keys(spec.responses))
         expect(operation.responses[status], `${spec.name} ${status}`).toBeDefined();
+      // Pages for people (HTML endpoints) answer a bad request with a page; everything else with problem+json.
+      const page = spec.responses[400]?.contentType === 'text/html';
       expect(Object.keys(operation.responses['400']?.content ?? {}), spec.name).toEqual([
-        'application/problem+json',
+        page ? 'text/html' : 'application/problem+json',
       ]);
       expect(operation.responses['500'], spec.name).toBeDefined();
     }

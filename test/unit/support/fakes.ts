@@ -7,11 +7,18 @@ import { AppError, notFound } from '../../../shared/domain/errors.js';
 import type { Assignment } from '../../../shared/domain/assignment.js';
 import type { Partner } from '../../../shared/domain/partner.js';
 import type { Person } from '../../../shared/domain/person.js';
+import type { BulkJob, BulkRowResult, RowOutcome } from '../../../shared/domain/bulk.js';
+import { ROW_CLAIM_TIMEOUT_MS } from '../../../shared/app/bulk.js';
 import type {
   AssignmentQuery,
   AssignmentRepository,
   AuditEvent,
   AuditLog,
+  BulkChunk,
+  BulkChunkMessage,
+  BulkJobStore,
+  BulkQueue,
+  BulkRowCounts,
   EmailDispatchMessage,
   EmailQueue,
   EmailSender,
@@ -23,6 +30,7 @@ import type {
   PersonQuery,
   PersonRepository,
   SendOutcome,
+  UploadStore,
   Versioned,
 } from '../../../shared/app/ports.js';
 
@@ -355,5 +363,224 @@ export class FakeClock {
 
   advanceSeconds(seconds: number): void {
     this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+/** What a bulk row's document holds: claimed by an attempt (`processing`) or finished with a result. */
+export interface FakeBulkRowState {
+  state: 'processing' | 'done';
+  claimedAt: string;
+  result: BulkRowResult | null;
+}
+
+/**
+ * Bulk jobs, chunks, one document per row and per-chunk counts, as the Cosmos store keeps them: a row
+ * is claimed by creating its document, a claim older than ROW_CLAIM_TIMEOUT_MS is taken over, and a
+ * finished row is `done` for good.
+ */
+export class FakeBulkJobStore implements BulkJobStore {
+  private readonly jobs = new Map<string, BulkJob>();
+  private readonly chunks = new Map<string, BulkChunk>();
+  private readonly rows = new Map<string, FakeBulkRowState>();
+  private readonly counts = new Map<string, BulkRowCounts>();
+  /** Every call to `claimRow`, `releaseRow` and `finishRow`, in order, for assertions. */
+  readonly calls: { method: 'claimRow' | 'releaseRow' | 'finishRow'; row: number }[] = [];
+  /** When set, the next `finishRow` throws it (and stores nothing). */
+  failNextFinishRow: Error | null = null;
+  /** When set, the next `claimRow` throws it (and claims nothing). */
+  failNextClaimRow: Error | null = null;
+
+  private static jobKey(partnerId: string, jobId: string): string {
+    return `${partnerId}/${jobId}`;
+  }
+
+  private static itemKey(partnerId: string, jobId: string, n: number): string {
+    return `${partnerId}/${jobId}/${n}`;
+  }
+
+  /** The stored job, for assertions (throws if there is none). */
+  job(partnerId: string, jobId: string): BulkJob {
+    const found = this.jobs.get(FakeBulkJobStore.jobKey(partnerId, jobId));
+    if (!found) throw new Error(`no bulk job ${jobId} in the fake`);
+    return clone(found);
+  }
+
+  /** Every stored job. */
+  allJobs(): BulkJob[] {
+    return [...this.jobs.values()].map(clone);
+  }
+
+  /** The stored chunks of a job, in index order. */
+  chunksOf(partnerId: string, jobId: string): BulkChunk[] {
+    return [...this.chunks.values()]
+      .filter((c) => c.partnerId === partnerId && c.jobId === jobId)
+      .sort((a, b) => a.index - b.index)
+      .map(clone);
+  }
+
+  /** A row's document, or null when it was never claimed (or was released). */
+  rowState(partnerId: string, jobId: string, row: number): FakeBulkRowState | null {
+    const found = this.rows.get(FakeBulkJobStore.itemKey(partnerId, jobId, row));
+    return found ? clone(found) : null;
+  }
+
+  /** The finished results of a job, in row order. */
+  results(partnerId: string, jobId: string): BulkRowResult[] {
+    return [...this.rows.values()]
+      .map((r) => r.result)
+      .filter((r): r is BulkRowResult => r !== null && r.partnerId === partnerId && r.jobId === jobId)
+      .sort((a, b) => a.row - b.row)
+      .map(clone);
+  }
+
+  /** The counts recorded for one chunk, or null. */
+  recordedCounts(partnerId: string, jobId: string, chunk: number): BulkRowCounts | null {
+    const found = this.counts.get(FakeBulkJobStore.itemKey(partnerId, jobId, chunk));
+    return found ? clone(found) : null;
+  }
+
+  /** Marks a row as claimed by another attempt at `claimedAt` (test set-up). */
+  putClaim(partnerId: string, jobId: string, row: number, claimedAt: Date): void {
+    this.rows.set(FakeBulkJobStore.itemKey(partnerId, jobId, row), {
+      state: 'processing',
+      claimedAt: claimedAt.toISOString(),
+      result: null,
+    });
+  }
+
+  async createJob(job: BulkJob, chunks: BulkChunk[]): Promise<void> {
+    const key = FakeBulkJobStore.jobKey(job.partnerId, job.jobId);
+    if (this.jobs.has(key)) throw new AppError('already-exists', `Bulk job ${job.jobId} already exists.`);
+    for (const chunk of chunks) {
+      this.chunks.set(FakeBulkJobStore.itemKey(chunk.partnerId, chunk.jobId, chunk.index), clone(chunk));
+    }
+    this.jobs.set(key, clone(job));
+  }
+
+  async getJob(partnerId: string, jobId: string): Promise<BulkJob | null> {
+    const found = this.jobs.get(FakeBulkJobStore.jobKey(partnerId, jobId));
+    return found ? clone(found) : null;
+  }
+
+  async getChunk(partnerId: string, jobId: string, index: number): Promise<BulkChunk | null> {
+    const found = this.chunks.get(FakeBulkJobStore.itemKey(partnerId, jobId, index));
+    return found ? clone(found) : null;
+  }
+
+  async claimRow(
+    partnerId: string,
+    jobId: string,
+    row: number,
+    now: Date,
+  ): Promise<'claimed' | 'done' | 'busy'> {
+    this.calls.push({ method: 'claimRow', row });
+    if (this.failNextClaimRow) {
+      const error = this.failNextClaimRow;
+      this.failNextClaimRow = null;
+      throw error;
+    }
+    const key = FakeBulkJobStore.itemKey(partnerId, jobId, row);
+    const found = this.rows.get(key);
+    if (found?.state === 'done') return 'done';
+    if (found && now.getTime() - new Date(found.claimedAt).getTime() < ROW_CLAIM_TIMEOUT_MS) return 'busy';
+    this.rows.set(key, { state: 'processing', claimedAt: now.toISOString(), result: null });
+    return 'claimed';
+  }
+
+  async releaseRow(partnerId: string, jobId: string, row: number): Promise<void> {
+    this.calls.push({ method: 'releaseRow', row });
+    const key = FakeBulkJobStore.itemKey(partnerId, jobId, row);
+    if (this.rows.get(key)?.state === 'processing') this.rows.delete(key);
+  }
+
+  async finishRow(result: BulkRowResult): Promise<void> {
+    this.calls.push({ method: 'finishRow', row: result.row });
+    if (this.failNextFinishRow) {
+      const error = this.failNextFinishRow;
+      this.failNextFinishRow = null;
+      throw error;
+    }
+    this.rows.set(FakeBulkJobStore.itemKey(result.partnerId, result.jobId, result.row), {
+      state: 'done',
+      claimedAt: result.finishedAt,
+      result: clone(result),
+    });
+  }
+
+  async rowOutcomes(partnerId: string, jobId: string, rows: number[]): Promise<(RowOutcome | null)[]> {
+    return rows.map((row) => {
+      const found = this.rows.get(FakeBulkJobStore.itemKey(partnerId, jobId, row));
+      return found?.state === 'done' ? (found.result?.outcome ?? null) : null;
+    });
+  }
+
+  async recordChunkCounts(
+    partnerId: string,
+    jobId: string,
+    chunk: number,
+    counts: BulkRowCounts,
+  ): Promise<void> {
+    this.counts.set(FakeBulkJobStore.itemKey(partnerId, jobId, chunk), clone(counts));
+  }
+
+  async chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]> {
+    return Array.from({ length: chunks }, (_, chunk) => this.recordedCounts(partnerId, jobId, chunk));
+  }
+
+  async markStarted(partnerId: string, jobId: string, at: Date): Promise<void> {
+    const key = FakeBulkJobStore.jobKey(partnerId, jobId);
+    const found = this.jobs.get(key);
+    if (!found) throw notFound(`Bulk job ${jobId}`);
+    this.jobs.set(key, { ...clone(found), startedAt: at.toISOString() });
+  }
+
+  async listRows(
+    partnerId: string,
+    jobId: string,
+    filter: { outcome?: RowOutcome | undefined },
+    page: PageRequest,
+  ): Promise<Page<BulkRowResult>> {
+    const matching = this.results(partnerId, jobId).filter(
+      (r) => !filter.outcome || r.outcome === filter.outcome,
+    );
+    return pageOf(matching, page);
+  }
+}
+
+export class FakeBulkQueue implements BulkQueue {
+  readonly messages: BulkChunkMessage[] = [];
+  /** When set, the next `enqueue` throws it (and queues nothing). */
+  failNextEnqueue: Error | null = null;
+
+  async enqueue(message: BulkChunkMessage): Promise<void> {
+    if (this.failNextEnqueue) {
+      const error = this.failNextEnqueue;
+      this.failNextEnqueue = null;
+      throw error;
+    }
+    this.messages.push(clone(message));
+  }
+}
+
+export interface SavedUpload {
+  name: string;
+  bytes: Buffer;
+  contentType: string;
+}
+
+/** Keeps uploads in memory; `save` answers the name it was given, as the Blob store does. */
+export class FakeUploadStore implements UploadStore {
+  readonly saved: SavedUpload[] = [];
+  /** When set, the next `save` throws it (and keeps nothing). */
+  failNextSave: Error | null = null;
+
+  async save(name: string, bytes: Buffer, contentType: string): Promise<string> {
+    if (this.failNextSave) {
+      const error = this.failNextSave;
+      this.failNextSave = null;
+      throw error;
+    }
+    this.saved.push({ name, bytes: Buffer.from(bytes), contentType });
+    return name;
   }
 }
