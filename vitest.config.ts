@@ -13,7 +13,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // test/architecture checks the layering rules themselves (scratch files, no services).
+          include: ['test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts'],
         },
       },
       {

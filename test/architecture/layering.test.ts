@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { cruise } from 'dependency-cruiser';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The layering rules of `.dependency-cruiser.cjs` (run by `npm run lint` in CI) catch what they are for:
+ * each case plants one file in a scratch tree shaped like ours and checks the rule that must fire.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const { forbidden } = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs')) as {
+  forbidden: unknown[];
+};
+const scratch = mkdtempSync(join(tmpdir(), 'layering-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function violations(files: Record<string, string>): Promise<string[]> {
+  const base = mkdtempSync(join(scratch, 'case-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(base, path)), { recursive: true });
+    writeFileSync(join(base, path), text);
+  }
+  const result = await cruise(
+    ['shared', 'functions'].filter((dir) => Object.keys(files).some((f) => f.startsWith(dir))),
+    {
+      ruleSet: { forbidden } as never,
+      validate: true,
+      baseDir: base,
+      outputType: 'json',
+      tsPreCompilationDeps: true,
+    },
+  );
+  const output = (typeof result.output === 'string' ? JSON.parse(result.output) : result.output) as {
+    summary: { violations: { rule: { name: string }; from: string; to: string }[] };
+  };
+  return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`);
+}
+
+describe('layering rules', () => {
+  it('a pure domain file passes', async () => {
+    expect(
+      await violations({
+        'shared/domain/rules.ts': "import { other } from './other.js';\nexport const rule = other;\n",
+        'shared/domain/other.ts': 'export const other = 1;\n',
+      }),
+    ).toEqual([]);
+  });
+
+  it('the domain doing I/O fails (a Node built-in)', async () => {
+    expect(
+      await violations({
+        'shared/domain/io.ts': "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+      }),
+    ).toEqual(['domain-is-pure: shared/domain/io.ts -> fs']);
+  });
+
+  it('the domain importing an SDK or an adapter fails', async () => {
+    const found = await violations({
+      'shared/domain/sdk.ts':
+        "import { CosmosClient } from '@azure/cosmos';\nexport const client = CosmosClient;\n",
+      'shared/domain/uses-adapter.ts':
+        "import { adapter } from '../adapters/thing.js';\nexport const a = adapter;\n",
+      'shared/adapters/thing.ts': 'export const adapter = 1;\n',
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^domain-is-pure: shared\/domain\/sdk\.ts -> /),
+        'domain-is-pure: shared/domain/uses-adapter.ts -> shared/adapters/thing.ts',
+      ]),
+    );
+  });
+
+  it('a use case importing an adapter fails; one importing the domain passes', async () => {
+    expect(
+      await violations({
+        'shared/app/use-case.ts':
+          "import { adapter } from '../adapters/thing.js';\nexport const a = adapter;\n",
+        'shared/app/fine.ts': "import { rule } from '../domain/rule.js';\nexport const b = rule;\n",
+        'shared/domain/rule.ts': 'export const rule = 1;\n',
+        'shared/adapters/thing.ts': 'export const adapter = 1;\n',
+      }),
+    ).toEqual(['use-cases-use-ports-not-sdks: shared/app/use-case.ts -> shared/adapters/thing.ts']);
+  });
+
+  it('shared importing a function file fails', async () => {
+    expect(
+      await violations({
+        'shared/http/x.ts': "import { f } from '../../functions/f.js';\nexport const x = f;\n",
+        'functions/f.ts': 'export const f = 1;\n',
+      }),
+    ).toEqual(['shared-does-not-import-functions: shared/http/x.ts -> functions/f.ts']);
+  });
+});
