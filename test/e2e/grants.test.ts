@@ -115,6 +115,30 @@ describe('grants on an Action Pack partner', () => {
     expect((await p.setSlot(ada.personId, null)).status).toBe(200);
   });
 
+  it('a person with a live subscription is person-in-use; cascade revokes it and frees the seat', async () => {
+    const p = await createPartner();
+    const ada = await p.associate('ada');
+    await p.setSlot(ada.personId, 'first');
+    const granted = await p.grant(ada.personId);
+    const refused = await api.request<{ code: string }>('DELETE', `${p.base}/people/${ada.personId}`, {
+      as: p.admin,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('person-in-use');
+    const cascaded = await api.request('DELETE', `${p.base}/people/${ada.personId}?cascade=true`, {
+      as: p.admin,
+    });
+    expect(cascaded.status).toBe(204);
+    const assignment = await p.assignment(granted.body.assignmentId);
+    expect(assignment.body).toMatchObject({ status: 'revoked' });
+    const partner = await api.request<{
+      technicalContacts: Record<string, string | null>;
+      usage: { invited: number }[];
+    }>('GET', p.base, { as: p.admin });
+    expect(partner.body.technicalContacts['first']).toBeNull();
+    expect(partner.body.usage[0]!.invited).toBe(0);
+  });
+
   it('no grant outside the entitlement dates', async () => {
     const p = await createPartner({
       entitlements: [
