@@ -9,14 +9,13 @@ import {
 } from '../shared/app/bulk.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
 import { bulkDeps } from '../shared/adapters/registry.js';
-import { queueMaxDequeueCount } from '../shared/adapters/host-settings.js';
 import { BULK_ASSIGNMENTS_QUEUE } from '../shared/adapters/storage/bulk-queue.js';
-import { createLogger } from '../shared/log.js';
-import { contextSink, endpoint } from '../shared/http/endpoint.js';
+import { createLogger, invocationSink } from '../shared/log.js';
+import { endpoint } from '../shared/http/endpoint.js';
 import { callContext } from '../shared/http/request.js';
 import { accepted, ok } from '../shared/http/responses.js';
 import { csvResponse, toCsv } from '../shared/http/csv.js';
-import { dequeueCountOf } from '../shared/http/queue-messages.js';
+import { dequeueCountOf, isLastAttempt } from '../shared/http/queue-messages.js';
 import * as contract from '../shared/http/contract/bulk.js';
 
 const jobLocation = (partnerId: string, jobId: string) =>
@@ -84,7 +83,7 @@ const ChunkMessageSchema = z.object({
  * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
  */
 export async function bulkAssignmentsChunk(message: unknown, context: InvocationContext): Promise<void> {
-  const log = createLogger(contextSink(context), {
+  const log = createLogger(invocationSink(context), {
     invocationId: context.invocationId,
     fn: 'bulk-assignments',
   });
@@ -100,7 +99,7 @@ export async function bulkAssignmentsChunk(message: unknown, context: Invocation
     scoped.info('bulk.chunk-done', { rows: ran });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const lastAttempt = dequeueCount !== undefined && dequeueCount >= queueMaxDequeueCount();
+    const lastAttempt = isLastAttempt(dequeueCount);
     scoped.warn('bulk.chunk-failed', { lastAttempt, error: reason });
     if (lastAttempt) await failBulkChunk(bulkDeps(), parsed.data, reason, new Date());
     throw error;

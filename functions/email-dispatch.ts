@@ -1,11 +1,9 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { dispatchEmail, markEmailFailed } from '../shared/app/email-dispatch.js';
 import { dispatchDeps } from '../shared/adapters/registry.js';
-import { queueMaxDequeueCount } from '../shared/adapters/host-settings.js';
 import { EMAIL_DISPATCH_QUEUE } from '../shared/adapters/storage/email-queue.js';
-import { createLogger } from '../shared/log.js';
-import { contextSink } from '../shared/http/endpoint.js';
-import { EmailDispatchMessageSchema, dequeueCountOf } from '../shared/http/queue-messages.js';
+import { createLogger, invocationSink } from '../shared/log.js';
+import { EmailDispatchMessageSchema, dequeueCountOf, isLastAttempt } from '../shared/http/queue-messages.js';
 
 /**
  * One email per message. A failure is thrown so the host retries it; on the last attempt the delivery is
@@ -13,7 +11,7 @@ import { EmailDispatchMessageSchema, dequeueCountOf } from '../shared/http/queue
  * `email-dispatch-poison`, where it stays for operators to inspect.
  */
 export async function emailDispatch(message: unknown, context: InvocationContext): Promise<void> {
-  const log = createLogger(contextSink(context), {
+  const log = createLogger(invocationSink(context), {
     invocationId: context.invocationId,
     fn: 'email-dispatch',
   });
@@ -29,7 +27,7 @@ export async function emailDispatch(message: unknown, context: InvocationContext
     const result = await dispatchEmail(dispatchDeps(), parsed.data);
     scoped.info('email.dispatched', { result });
   } catch (error) {
-    const lastAttempt = dequeueCount !== undefined && dequeueCount >= queueMaxDequeueCount();
+    const lastAttempt = isLastAttempt(dequeueCount);
     scoped.warn('email.send-failed', {
       lastAttempt,
       error: error instanceof Error ? error.message : String(error),

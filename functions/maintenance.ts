@@ -4,13 +4,12 @@ import { config } from '../shared/config.js';
 import { requeueStaleEmails } from '../shared/app/email-dispatch.js';
 import { expireAssignments } from '../shared/app/expire-assignments.js';
 import { assignmentRepository, dispatchDeps, partnerRepository } from '../shared/adapters/registry.js';
-import { createLogger } from '../shared/log.js';
-import { contextSink } from '../shared/http/endpoint.js';
+import { createLogger, invocationSink } from '../shared/log.js';
 
 export async function requeueEmails(_timer: Timer, context: InvocationContext): Promise<void> {
   const correlationId = randomUUID();
   const requeued = await requeueStaleEmails(dispatchDeps(), config().assignments, correlationId);
-  createLogger(contextSink(context), { correlationId }).info('email.requeue-sweep', { requeued });
+  createLogger(invocationSink(context), { correlationId }).info('email.requeue-sweep', { requeued });
 }
 
 export async function expireEndedAssignments(_timer: Timer, context: InvocationContext): Promise<void> {
@@ -18,7 +17,7 @@ export async function expireEndedAssignments(_timer: Timer, context: InvocationC
     { partners: partnerRepository(), assignments: assignmentRepository(), now: () => new Date() },
     config().assignments,
   );
-  createLogger(contextSink(context), { correlationId: randomUUID() }).info('assignments.expiry-sweep', {
+  createLogger(invocationSink(context), { correlationId: randomUUID() }).info('assignments.expiry-sweep', {
     expired,
   });
 }

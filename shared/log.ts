@@ -1,3 +1,5 @@
+import type { InvocationContext } from '@azure/functions';
+
 /**
  * Structured logs: one JSON object per line with a correlation id. Fields whose names suggest a
  * credential or an invitation link are replaced before anything is written, so a careless call
@@ -50,3 +52,13 @@ export const consoleSink: LogSink = (level, line) => {
   else if (level === 'warn') console.warn(line);
   else console.log(line);
 };
+
+/** Writes through the Functions invocation context, so the host tags each line with its invocation. */
+export const invocationSink =
+  (context: Pick<InvocationContext, 'error' | 'warn' | 'debug' | 'info'>): LogSink =>
+  (level, line) => {
+    if (level === 'error') context.error(line);
+    else if (level === 'warn') context.warn(line);
+    else if (level === 'debug') context.debug(line);
+    else context.info(line);
+  };

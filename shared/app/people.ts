@@ -61,7 +61,6 @@ export const rolesOf = (partner: Partner, person: Person): PersonRoles => ({
   programAdministrator: isProgramAdministrator(partner, person.email),
 });
 
-/** A person's representation spans the person document and the roles on the partner aggregate. */
 function subscriptionsOf(partner: Partner, personId: string): PersonSubscription[] {
   return liveSeatsOf(partner, personId).map(({ assignmentId, benefit, status, assignedAt }) => ({
     assignmentId,
@@ -71,10 +70,18 @@ function subscriptionsOf(partner: Partner, personId: string): PersonSubscription
   }));
 }
 
+/** A person's representation spans the person document and their roles and seats on the partner aggregate. */
+function personView(partner: Partner, person: Person): PersonView {
+  return {
+    ...person,
+    roles: rolesOf(partner, person),
+    subscriptions: subscriptionsOf(partner, person.personId),
+  };
+}
+
 function view(partner: Partner, person: Versioned<Person>): Versioned<PersonView> {
-  const roles = rolesOf(partner, person.value);
-  const subscriptions = subscriptionsOf(partner, person.value.personId);
-  return { value: { ...person.value, roles, subscriptions }, etag: compositeEtag(person.etag, roles) };
+  const value = personView(partner, person.value);
+  return { value, etag: compositeEtag(person.etag, value.roles) };
 }
 
 async function loadPerson(deps: PeopleDeps, partnerId: string, personId: string): Promise<Versioned<Person>> {
@@ -137,11 +144,7 @@ export async function listPeople(
   }
   if (personIds && personIds.length === 0) return { items: [], nextCursor: null };
   const found = await deps.people.list(partnerId, { text: filter.text, personIds }, page);
-  let items = found.items.map((person) => ({
-    ...person,
-    roles: rolesOf(partner, person),
-    subscriptions: subscriptionsOf(partner, person.personId),
-  }));
+  let items = found.items.map((person) => personView(partner, person));
   if (filter.role === 'program-administrator') items = items.filter((p) => p.roles.programAdministrator);
   return { items, nextCursor: found.nextCursor };
 }

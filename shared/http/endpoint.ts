@@ -2,7 +2,7 @@ import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationCont
 import type { z } from 'zod';
 import { AppError, isAppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { createLogger, type Logger, type LogLevel } from '../log.js';
+import { createLogger, invocationSink, type Logger } from '../log.js';
 import { tokenVerifier } from '../adapters/identity/token-verifier.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 import { problemResponse } from './problem.js';
@@ -147,15 +147,6 @@ function wwwAuthenticate(error: AppError): string {
     : 'Bearer realm="partner-subscriptions", error="invalid_token"';
 }
 
-export const contextSink =
-  (context: InvocationContext) =>
-  (level: LogLevel, line: string): void => {
-    if (level === 'error') context.error(line);
-    else if (level === 'warn') context.warn(line);
-    else if (level === 'debug') context.debug(line);
-    else context.info(line);
-  };
-
 /** Turns anything thrown into a problem response; unknown errors are logged once and never leaked. */
 export function errorToResponse(
   error: unknown,
@@ -225,7 +216,7 @@ export function endpoint<S extends EndpointSpec>(
     authLevel: 'anonymous',
     handler: async (request, context) => {
       const correlationId = correlationIdFrom(request.headers);
-      const log = createLogger(contextSink(context), {
+      const log = createLogger(invocationSink(context), {
         correlationId,
         invocationId: context.invocationId,
         endpoint: spec.name,

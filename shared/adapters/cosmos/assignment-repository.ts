@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import { AppError, notFound } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import type { Assignment } from '../../domain/assignment.js';
 import type { AssignmentQuery, AssignmentRepository, Page, PageRequest, Versioned } from '../../app/ports.js';
-import { cosmosCall, fromDocument, queryPage, statusOf } from './documents.js';
+import { cosmosCall, fromDocument, queryPage, statusOf, updateWithRetry } from './documents.js';
 
 const MAX_ATTEMPTS = 50;
 const toDocument = (assignment: Assignment) => ({
@@ -40,27 +40,20 @@ export class CosmosAssignmentRepository implements AssignmentRepository {
     change: (assignment: Assignment) => Assignment,
   ): Promise<Versioned<Assignment>> {
     const container = await this.container();
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const current = await this.get(partnerId, assignmentId);
-      if (!current) throw notFound(`Assignment ${assignmentId}`);
-      const next = change(current.value);
-      if (next === current.value) return current;
-      try {
+    return updateWithRetry({
+      what: `Assignment ${assignmentId}`,
+      maxAttempts: MAX_ATTEMPTS,
+      read: () => this.get(partnerId, assignmentId),
+      change,
+      replace: async (next, etag) => {
         const { resource } = await cosmosCall(() =>
           container
             .item(assignmentId, partnerId)
-            .replace(toDocument(next), { accessCondition: { type: 'IfMatch', condition: current.etag } }),
+            .replace(toDocument(next), { accessCondition: { type: 'IfMatch', condition: etag } }),
         );
         return { value: fromDocument<Assignment>(resource!), etag: resource!._etag! };
-      } catch (error) {
-        if (statusOf(error) !== 412) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 40)));
-      }
-    }
-    throw new AppError(
-      'dependency-unavailable',
-      'The assignment is changing too often to update it; try again.',
-    );
+      },
+    });
   }
 
   async list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>> {

@@ -1,6 +1,6 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import { AppError } from '../../domain/errors.js';
-import type { Page, PageRequest } from '../../app/ports.js';
+import type { Page, PageRequest, Versioned } from '../../app/ports.js';
 
 /** Cosmos system properties, stripped before a document becomes a domain value. */
 const SYSTEM_KEYS = ['id', 'type', '_rid', '_self', '_etag', '_attachments', '_ts', 'ttl'];
@@ -77,4 +77,37 @@ export async function queryPage<T>(
   const result = await cosmosCall(() => iterator.fetchNext());
   const nextCursor = result.hasMoreResults ? encodeCursor(result.continuationToken) : null;
   return { items: result.resources.map(map), nextCursor };
+}
+
+/**
+ * Optimistic concurrency: read, apply `change` (a pure function that may throw), and replace only if
+ * nobody wrote in between (If-Match on the ETag); a lost race reads again and re-applies. A change
+ * that returns the value it was given writes nothing.
+ */
+export async function updateWithRetry<T>(options: {
+  what: string;
+  maxAttempts: number;
+  read: () => Promise<Versioned<T> | null>;
+  change: (value: T) => T;
+  replace: (next: T, etag: string) => Promise<Versioned<T>>;
+  precondition?: (current: Versioned<T>) => void;
+}): Promise<Versioned<T>> {
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    const current = await options.read();
+    if (!current) throw new AppError('not-found', `${options.what} was not found.`);
+    options.precondition?.(current);
+    const next = options.change(current.value);
+    if (next === current.value) return current;
+    try {
+      return await options.replace(next, current.etag);
+    } catch (error) {
+      if (statusOf(error) !== 412) throw error;
+      // Jittered, growing pause so racing writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 40)));
+    }
+  }
+  throw new AppError(
+    'dependency-unavailable',
+    `${options.what} is changing too often to update it; try again.`,
+  );
 }

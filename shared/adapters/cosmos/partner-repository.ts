@@ -1,15 +1,12 @@
 import type { Container } from '@azure/cosmos';
-import { AppError, notFound } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import type { Partner } from '../../domain/partner.js';
 import type { PartnerRepository, Versioned } from '../../app/ports.js';
-import { cosmosCall, fromDocument, statusOf } from './documents.js';
+import { cosmosCall, fromDocument, statusOf, updateWithRetry } from './documents.js';
 
 const AGGREGATE_ID = 'partner';
 /** Enough for hundreds of writers racing on one aggregate; each lost race costs one read. */
 const MAX_ATTEMPTS = 200;
-
-const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 40)));
 
 export class CosmosPartnerRepository implements PartnerRepository {
   constructor(private readonly container: () => Promise<Container>) {}
@@ -44,36 +41,31 @@ export class CosmosPartnerRepository implements PartnerRepository {
     options: { ifMatch?: string | undefined } = {},
   ): Promise<Versioned<Partner>> {
     const container = await this.container();
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const current = await this.get(partnerId);
-      if (!current) throw notFound(`Partner ${partnerId}`);
-      if (options.ifMatch !== undefined && options.ifMatch !== '*' && options.ifMatch !== current.etag) {
-        throw new AppError(
-          'precondition-failed',
-          'The partner has changed since it was read; read it again.',
-        );
-      }
-      const next = change(current.value);
-      if (next === current.value) return current;
-      try {
+    return updateWithRetry({
+      what: `Partner ${partnerId}`,
+      maxAttempts: MAX_ATTEMPTS,
+      read: () => this.get(partnerId),
+      precondition: (current) => {
+        if (options.ifMatch !== undefined && options.ifMatch !== '*' && options.ifMatch !== current.etag) {
+          throw new AppError(
+            'precondition-failed',
+            'The partner has changed since it was read; read it again.',
+          );
+        }
+      },
+      change,
+      replace: async (next, etag) => {
         const { resource } = await cosmosCall(() =>
           container
             .item(AGGREGATE_ID, partnerId)
             .replace(
               { id: AGGREGATE_ID, type: 'partner', ...next },
-              { accessCondition: { type: 'IfMatch', condition: current.etag } },
+              { accessCondition: { type: 'IfMatch', condition: etag } },
             ),
         );
         return { value: fromDocument<Partner>(resource!), etag: resource!._etag! };
-      } catch (error) {
-        if (statusOf(error) !== 412) throw error;
-        await pause(attempt);
-      }
-    }
-    throw new AppError(
-      'dependency-unavailable',
-      'The partner is changing too often to update it; try again.',
-    );
+      },
+    });
   }
 
   async *listIds(): AsyncIterable<string> {
