@@ -17,12 +17,14 @@ import { clearCookie, readCookie, sealCookie } from '../shared/http/sealed-cooki
 import {
   SESSION_COOKIE,
   SIGN_IN_COOKIE,
+  formExpiredPage,
   newCsrfToken,
   readSession,
   redirect,
   renderErrorPage,
   sameSecret,
   signInAgain,
+  signInFailedPage,
 } from '../shared/http/subscriber-session.js';
 import * as contract from '../shared/http/contract/activation.js';
 
@@ -51,15 +53,13 @@ export const activateGet = endpoint(
 
 export const authCallbackGet = endpoint(
   contract.authCallback,
-  async ({ query, request, correlationId }) => {
+  async ({ query, request, correlationId, log }) => {
     const flow = await readCookie(SIGN_IN_COOKIE, request);
     const clearFlow = clearCookie(SIGN_IN_COOKIE);
     if (query.error) {
-      return messagePage(
-        400,
-        'Sign-in did not complete',
-        `The identity provider said: ${query.error_description ?? query.error}.`,
-      );
+      // The description is the identity provider's (or whoever crafted the link's) text: logged, never shown.
+      log.warn('signin.refused-by-idp', { error: query.error, description: query.error_description });
+      return signInFailedPage(query.error);
     }
     if (!flow || !query.code || !query.state || !sameSecret(query.state, flow.state)) {
       throw new AppError(
@@ -99,15 +99,21 @@ export const signInGet = endpoint(
   pageErrors,
 );
 
-export const signOutGet = endpoint(
+/** Sign-out is a form POST with the session's CSRF token, so no other site can sign a person out. */
+export const signOutPost = endpoint(
   contract.signOut,
-  async () => ({
-    ...messagePage(200, 'Signed out', 'You are signed out of Visual Studio subscriptions.', {
-      href: '/api/signin',
-      label: 'Sign in again',
-    }),
-    cookies: [clearCookie(SESSION_COOKIE)],
-  }),
+  async ({ request, body }) => {
+    const session = await readSession(request);
+    if (session && !sameSecret(body.csrfToken ?? '', session.csrfToken))
+      return formExpiredPage('/api/benefits');
+    return {
+      ...messagePage(200, 'Signed out', 'You are signed out of Visual Studio subscriptions.', {
+        href: '/api/signin',
+        label: 'Sign in again',
+      }),
+      cookies: [clearCookie(SESSION_COOKIE)],
+    };
+  },
   pageErrors,
 );
 
@@ -146,17 +152,7 @@ export const profilePostPage = endpoint(
   async ({ request, body, correlationId }) => {
     const session = await readSession(request);
     if (!session) return signInAgain();
-    if (!sameSecret(body.csrfToken, session.csrfToken)) {
-      return messagePage(
-        403,
-        'Please try again',
-        'This form has expired or did not come from this site. Reload the page and submit it again.',
-        {
-          href: '/api/profile',
-          label: 'Reload the form',
-        },
-      );
-    }
+    if (!sameSecret(body.csrfToken, session.csrfToken)) return formExpiredPage('/api/profile');
     if (!session.pending) return redirect('/api/benefits', 303);
     const parsed = ProfileFields.safeParse(body);
     if (!parsed.success) {
@@ -194,6 +190,7 @@ export const benefitsGet = endpoint(
     return benefitsPage(
       { name: identity.name ?? identity.email ?? 'you', email: identity.email ?? '' },
       subscriptions,
+      session.csrfToken,
     );
   },
   pageErrors,
@@ -207,7 +204,7 @@ export const meSubscriptionsGet = endpoint(contract.meSubscriptions, async ({ pr
 app.http(contract.activate.name, activateGet);
 app.http(contract.authCallback.name, authCallbackGet);
 app.http(contract.signIn.name, signInGet);
-app.http(contract.signOut.name, signOutGet);
+app.http(contract.signOut.name, signOutPost);
 app.http(contract.profileGet.name, profileGetPage);
 app.http(contract.profilePost.name, profilePostPage);
 app.http(contract.benefits.name, benefitsGet);

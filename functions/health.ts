@@ -1,14 +1,16 @@
 import { app } from '@azure/functions';
-import { config } from '../shared/config.js';
-import { checkHealth } from '../shared/app/check-health.js';
-import { dependencyProbes } from '../shared/adapters/health-probes.js';
+import { isPlatformOperator } from '../shared/domain/principal.js';
+import { summarize } from '../shared/app/check-health.js';
+import { healthReport } from '../shared/adapters/registry.js';
 import { endpoint } from '../shared/http/endpoint.js';
 import { json } from '../shared/http/responses.js';
 import { getHealth } from '../shared/http/contract/system.js';
 
-export const healthGet = endpoint(getHealth, async () => {
-  const report = await checkHealth(dependencyProbes(), config().healthTimeoutMs);
-  return json(report.status === 'healthy' ? 200 : 503, report, { 'cache-control': 'no-store' });
+/** Anyone gets the cached up/down summary; a platform operator also gets latencies and error text. */
+export const healthGet = endpoint(getHealth, async ({ principal }) => {
+  const report = await healthReport()();
+  const body = principal && isPlatformOperator(principal) ? report : summarize(report);
+  return json(report.status === 'healthy' ? 200 : 503, body, { 'cache-control': 'no-store' });
 });
 
 app.http(getHealth.name, healthGet);

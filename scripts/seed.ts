@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiClient, type ApiResponse } from './local-stack/api-client.js';
+import { tenantIdFor } from './idp/users.js';
 
 /**
  * Demo data, created through the public API as a portal would: an Action Pack partner and a
@@ -73,9 +74,11 @@ export async function seedDemoData(options: {
   const lines: string[] = ['Demo data:'];
   for (const demo of [DEMO.actionPack, DEMO.competency]) {
     const { people, ...partner } = demo;
+    // Each demo partner is its own Entra tenant: the local IdP's tenant that owns its domain.
+    const tenantId = tenantIdFor(partner.verifiedDomains[0]);
     const created = await api.request('POST', '/partners', {
       as: operator,
-      body: partner,
+      body: { ...partner, tenantId },
       headers: { 'idempotency-key': randomUUID() },
     });
     expectStatus(created, [201, 409], `create partner ${partner.partnerId}`);

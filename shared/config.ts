@@ -52,19 +52,26 @@ const environmentSchema = z.object({
   AUTH_ISSUER: url,
   /** Extra accepted issuers (comma-separated), e.g. per-tenant Entra issuers. */
   AUTH_ADDITIONAL_ISSUERS: commaList.default([]),
+  /** The API's Application ID URI (e.g. api://…); its client id is accepted too (Entra v2 issues that). */
   AUTH_AUDIENCE: z.string().trim().min(1),
+  /** The delegated permission a user's access token must carry in `scp` ("Expose an API"). */
+  AUTH_SCOPE: z.string().trim().min(1).default('access_as_user'),
+  /** The Entra tenant that runs the service: Platform.Operator counts only in tokens from it. */
+  AUTH_HOME_TENANT_ID: z.uuid('must be the home tenant id (a GUID)').transform((id) => id.toLowerCase()),
   /** Defaults to the issuer's discovery document's jwks_uri. */
   AUTH_JWKS_URI: optionalString.pipe(url.optional()),
   /** The app registration used for subscriber sign-in (authorization code + PKCE). */
   AUTH_CLIENT_ID: z.string().trim().min(1),
   /** Locally a dev secret; in Azure a Key Vault reference, never a literal. */
   AUTH_CLIENT_SECRET: z.string().trim().min(1),
-  /** MSAL authority; defaults to AUTH_ISSUER (Entra multi-tenant: https://login.microsoftonline.com/organizations). */
+  /** MSAL authority; defaults to AUTH_ISSUER with {tenantid} as `organizations` (Entra: https://login.microsoftonline.com/organizations). */
   AUTH_AUTHORITY: optionalString.pipe(url.optional()),
   /** `OIDC` for any OpenID provider (local), `AAD` for Microsoft Entra ID. */
   AUTH_PROTOCOL_MODE: z.enum(['OIDC', 'AAD']).default('OIDC'),
   /** Seals the sign-in and session cookies; at least 32 characters (Key Vault reference in Azure). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Invitation links are derived from it (HMAC), so no link is ever stored; keep it stable. */
+  INVITATION_SECRET: z.string().min(32, 'must be at least 32 characters'),
 
   PUBLIC_BASE_URL: url.default('http://localhost:7071'),
   HEALTH_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
@@ -97,7 +104,14 @@ export interface AppConfig {
     createIfMissing: boolean;
   };
   email: { endpoint: string; accessKey: string | undefined; senderAddress: string };
-  auth: { issuers: string[]; audience: string; jwksUri: string | undefined };
+  auth: {
+    issuers: string[];
+    /** Every accepted `aud`: the Application ID URI and the client id. */
+    audiences: string[];
+    scope: string;
+    homeTenantId: string;
+    jwksUri: string | undefined;
+  };
   signIn: {
     clientId: string;
     clientSecret: string;
@@ -105,6 +119,7 @@ export interface AppConfig {
     protocolMode: 'OIDC' | 'AAD';
     sessionSecret: string;
   };
+  invitationSecret: string;
   publicBaseUrl: string;
   healthTimeoutMs: number;
   assignments: { cooldownDays: number; invitationTtlDays: number; emailStaleMinutes: number };
@@ -148,16 +163,20 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     },
     auth: {
       issuers: [e.AUTH_ISSUER, ...e.AUTH_ADDITIONAL_ISSUERS],
-      audience: e.AUTH_AUDIENCE,
+      audiences: [...new Set([e.AUTH_AUDIENCE, e.AUTH_CLIENT_ID])],
+      scope: e.AUTH_SCOPE,
+      homeTenantId: e.AUTH_HOME_TENANT_ID,
       jwksUri: e.AUTH_JWKS_URI,
     },
     signIn: {
       clientId: e.AUTH_CLIENT_ID,
       clientSecret: e.AUTH_CLIENT_SECRET,
-      authority: e.AUTH_AUTHORITY ?? e.AUTH_ISSUER,
+      // A multi-tenant issuer template signs people in through its `organizations` front door.
+      authority: e.AUTH_AUTHORITY ?? e.AUTH_ISSUER.replace('{tenantid}', 'organizations'),
       protocolMode: e.AUTH_PROTOCOL_MODE,
       sessionSecret: e.SESSION_SECRET,
     },
+    invitationSecret: e.INVITATION_SECRET,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
     assignments: {

@@ -15,6 +15,9 @@ import { BULK_ASSIGNMENTS_QUEUE, StorageBulkQueue } from './storage/bulk-queue.j
 import { BlobUploadStore, BULK_UPLOADS_CONTAINER } from './storage/upload-store.js';
 import { CosmosBulkJobStore } from './cosmos/bulk-job-store.js';
 import type { BulkDeps } from '../app/bulk.js';
+import { cachedHealth, checkHealth } from '../app/check-health.js';
+import { dependencyProbes } from './health-probes.js';
+import { hmacInvitationTokens } from '../app/tokens.js';
 import { EMAIL_DISPATCH_QUEUE, StorageEmailQueue } from './storage/email-queue.js';
 
 /** The composition root: each adapter is built once per process, on first use. */
@@ -33,6 +36,14 @@ export const idempotencyStore = once(() => new CosmosIdempotencyStore(partnersCo
 export const emailQueue = once(() => new StorageEmailQueue(queueClient(EMAIL_DISPATCH_QUEUE)));
 export const emailSender = once(() => new AcsEmailSender(config().email));
 
+export const invitationTokens = once(() => hmacInvitationTokens(config().invitationSecret));
+
+/** Health is checked at most every few seconds, whoever asks (see cachedHealth). */
+const HEALTH_CACHE_MS = 5_000;
+export const healthReport = once(() =>
+  cachedHealth(() => checkHealth(dependencyProbes(), config().healthTimeoutMs), HEALTH_CACHE_MS),
+);
+
 export const links = once(() => ({
   activationUrl: (partnerId: string, assignmentId: string, token: string) => {
     const url = new URL('/api/activate', config().publicBaseUrl);
@@ -47,6 +58,7 @@ export const assignmentDeps = once((): AssignmentDeps => ({
   assignments: assignmentRepository(),
   audit: auditLog(),
   emails: emailQueue(),
+  invitations: invitationTokens(),
   policy: config().assignments,
   warn: (event, fields) => processLog.warn(event, fields),
 }));
@@ -65,6 +77,7 @@ export const dispatchDeps = once((): DispatchDeps => ({
   sender: emailSender(),
   emails: emailQueue(),
   links: links(),
+  invitations: invitationTokens(),
   now: () => new Date(),
 }));
 

@@ -1,7 +1,12 @@
 import { AppError, notFound } from '../domain/errors.js';
-import { isProgramAdministrator, type Partner } from '../domain/partner.js';
+import {
+  administratorToBind,
+  bindAdministrator,
+  isProgramAdministrator,
+  type Partner,
+} from '../domain/partner.js';
 import { isPlatformOperator, type Principal } from '../domain/principal.js';
-import type { PartnerRepository, Versioned } from './ports.js';
+import type { CallContext, PartnerRepository, Versioned } from './ports.js';
 
 /**
  * Who may touch a partner: its Program Administrators manage it; platform operators may read any
@@ -11,7 +16,7 @@ import type { PartnerRepository, Versioned } from './ports.js';
 export type PartnerAccessNeed = 'read' | 'manage' | 'operate';
 
 export function assertAccess(partner: Partner, principal: Principal, need: PartnerAccessNeed): void {
-  const admin = isProgramAdministrator(partner, principal.email);
+  const admin = isProgramAdministrator(partner, principal);
   const operator = isPlatformOperator(principal);
   if (!admin && !operator) throw notFound(`Partner ${partner.partnerId}`);
   if (need === 'manage' && !admin) {
@@ -25,15 +30,22 @@ export function assertAccess(partner: Partner, principal: Principal, need: Partn
   }
 }
 
+/**
+ * Reads the partner and checks the caller's access. A designated administrator's first call binds its
+ * object id (one conditional write, once); every later call is matched on tenant + object id alone.
+ */
 export async function loadPartner(
   partners: PartnerRepository,
   partnerId: string,
-  principal: Principal,
+  ctx: Pick<CallContext, 'principal' | 'now'>,
   need: PartnerAccessNeed,
 ): Promise<Versioned<Partner>> {
-  const found = await partners.get(partnerId);
+  let found = await partners.get(partnerId);
   if (!found) throw notFound(`Partner ${partnerId}`);
-  assertAccess(found.value, principal, need);
+  if (administratorToBind(found.value, ctx.principal) !== null) {
+    found = await partners.update(partnerId, (partner) => bindAdministrator(partner, ctx.principal, ctx.now));
+  }
+  assertAccess(found.value, ctx.principal, need);
   return found;
 }
 
@@ -41,4 +53,21 @@ export function assertOperator(principal: Principal): void {
   if (!isPlatformOperator(principal)) {
     throw new AppError('forbidden', 'Only a platform operator (app role Platform.Operator) may do this.');
   }
+}
+
+/** What a request acts on: the platform (operators only) or one partner, with the access it needs. */
+export type RequestScope =
+  { kind: 'platform' } | { kind: 'partner'; partnerId: string; need: PartnerAccessNeed };
+
+/**
+ * The access check on its own, for what must happen only once it passed (an idempotency record, which
+ * must never be written for a caller who may not act on the partner).
+ */
+export async function authorizeScope(
+  partners: PartnerRepository,
+  ctx: Pick<CallContext, 'principal' | 'now'>,
+  scope: RequestScope,
+): Promise<void> {
+  if (scope.kind === 'platform') assertOperator(ctx.principal);
+  else await loadPartner(partners, scope.partnerId, ctx, scope.need);
 }

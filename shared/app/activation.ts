@@ -1,5 +1,6 @@
 import {
   activateAssignment,
+  assertInvitee,
   bindSubscriber,
   invitationInvalid,
   invitationProblem,
@@ -8,7 +9,7 @@ import {
   type SubscriberProfile,
 } from '../domain/assignment.js';
 import { AppError } from '../domain/errors.js';
-import { identityBelongsTo } from '../domain/partner.js';
+import { sameEntraIdentity } from '../domain/principal.js';
 import { PROGRAM_TERMS } from '../domain/program.js';
 import { activateSeat } from '../domain/seats.js';
 import { recordChange } from './audit.js';
@@ -62,13 +63,16 @@ export async function checkInvitationLink(
 const asPrincipal = (identity: SignedInIdentity) => ({
   issuer: identity.issuer,
   subject: identity.subject,
+  tenantId: identity.tenantId,
+  objectId: identity.objectId,
   email: identity.email,
   roles: [],
 });
 
 /**
- * After sign-in: the identity must belong to the partner (rule 5); then it is bound to the invitation the
- * sign-in started from. Anyone else is told which account to use, and nothing is bound.
+ * After sign-in: the identity must be the invitee, an account of the partner's tenant (rule 5); then it
+ * is bound to the invitation version the sign-in started from. Anyone else is told which account is
+ * signed in and which one is invited, and nothing is bound.
  */
 export async function claimInvitation(
   deps: ActivationDeps,
@@ -79,13 +83,8 @@ export async function claimInvitation(
 ): Promise<Assignment> {
   const partner = await deps.partners.get(ref.partnerId);
   if (!partner) throw invitationInvalid('not-pending');
-  if (!identityBelongsTo(partner.value, identity)) {
-    throw new AppError(
-      'forbidden',
-      `You signed in as ${identity.email ?? 'an account'} which does not belong to ${partner.value.name}. Open the link again and sign in with your work account (${partner.value.verifiedDomains.map((d) => `@${d}`).join(', ')}).`,
-      { reason: 'identity-not-in-partner', verifiedDomains: partner.value.verifiedDomains },
-    );
-  }
+  const invited = await loadInvitation(deps, ref);
+  assertInvitee(partner.value, invited, identity);
   const bound = await deps.assignments.update(ref.partnerId, ref.assignmentId, (a) =>
     bindSubscriber(a, identity, ref.tokenHash, now),
   );
@@ -115,7 +114,7 @@ export async function profileFor(
 ): Promise<ProfilePage> {
   const found = await deps.assignments.get(ref.partnerId, ref.assignmentId);
   const assignment = found?.value;
-  if (!assignment?.subscriber || assignment.subscriber.subject !== identity.subject) {
+  if (!assignment?.subscriber || !sameEntraIdentity(assignment.subscriber, identity)) {
     throw new AppError('invitation-invalid', 'Sign in from your invitation link first.', {
       reason: 'not-bound',
     });
@@ -179,7 +178,7 @@ export interface SubscriptionSummary {
 /** The subscriptions a signed-in person holds, across partners. */
 export async function subscriptionsOf(
   deps: Pick<ActivationDeps, 'partners' | 'assignments'>,
-  identity: { issuer: string; subject: string; objectId?: string | undefined },
+  identity: { tenantId: string; objectId: string },
 ): Promise<SubscriptionSummary[]> {
   const assignments = await deps.assignments.listBySubscriber(identity);
   const names = new Map<string, { name: string; program: keyof typeof PROGRAM_TERMS }>();

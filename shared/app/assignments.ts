@@ -32,7 +32,7 @@ import type {
   PersonRepository,
   Versioned,
 } from './ports.js';
-import { newInvitationToken } from './tokens.js';
+import { hashToken, type InvitationTokens } from './tokens.js';
 
 export interface AssignmentPolicy {
   cooldownDays: number;
@@ -45,18 +45,24 @@ export interface AssignmentDeps {
   assignments: AssignmentRepository;
   audit: AuditLog;
   emails: EmailQueue;
+  invitations: InvitationTokens;
   policy: AssignmentPolicy;
   /** Failures after the commit that a timer repairs: logged, never thrown at the caller. */
   warn: (event: string, fields: Record<string, unknown>) => void;
 }
 
-async function queueEmail(deps: AssignmentDeps, ctx: CallContext, assignment: Assignment, token?: string) {
+/** The hash of the token of an invitation version: all that is stored of a link. */
+export const invitationTokenHash =
+  (invitations: InvitationTokens, partnerId: string, assignmentId: string) =>
+  (version: number): string =>
+    hashToken(invitations.tokenFor({ partnerId, assignmentId, version }));
+
+async function queueEmail(deps: AssignmentDeps, ctx: CallContext, assignment: Assignment) {
   try {
     await deps.emails.enqueue({
       partnerId: assignment.partnerId,
       assignmentId: assignment.assignmentId,
       sequence: assignment.delivery.sequence,
-      token,
       correlationId: ctx.correlationId,
     });
   } catch (error) {
@@ -79,7 +85,7 @@ export async function grantPrivilege(
   partnerId: string,
   input: { personId: string; privilege: Privilege; assignmentId?: string | undefined },
 ): Promise<Versioned<Assignment>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const person = await deps.people.get(partnerId, input.personId);
   if (!person) throw notFound(`Person ${input.personId}`);
   benefitForPrivilege(partner, input.privilege);
@@ -102,7 +108,6 @@ export async function grantPrivilege(
     await release(); // disassociated while we granted: a seat must never outlive its holder
     throw notFound(`Person ${input.personId}`);
   }
-  const { token, hash } = newInvitationToken();
   const benefit = benefitForPrivilege(updated.value, input.privilege);
   let created: Versioned<Assignment>;
   try {
@@ -117,7 +122,7 @@ export async function grantPrivilege(
           privilege: input.privilege,
           benefit,
           assignedBy: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
-          tokenHash: hash,
+          tokenHash: invitationTokenHash(deps.invitations, partnerId, assignmentId)(1),
         },
         ctx.now,
         deps.policy,
@@ -129,7 +134,7 @@ export async function grantPrivilege(
     await release().catch(() => undefined);
     throw error;
   }
-  await queueEmail(deps, ctx, created.value, token);
+  await queueEmail(deps, ctx, created.value);
   await recordChange(
     deps.audit,
     ctx,
@@ -197,7 +202,7 @@ export async function revokeAssignment(
   partnerId: string,
   assignmentId: string,
 ): Promise<Versioned<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  await loadPartner(deps.partners, partnerId, ctx, 'manage');
   return endOne(deps, ctx, partnerId, assignmentId, 'revoked');
 }
 
@@ -225,14 +230,19 @@ export async function resendInvitation(
   partnerId: string,
   assignmentId: string,
 ): Promise<Versioned<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const current = await loadAssignment(deps, partnerId, assignmentId);
   const to = await currentAddress(deps, current.value);
-  const { token, hash } = newInvitationToken();
   const updated = await deps.assignments.update(partnerId, assignmentId, (a) =>
-    reissueInvitation(a, hash, to, ctx.now, deps.policy),
+    reissueInvitation(
+      a,
+      invitationTokenHash(deps.invitations, partnerId, assignmentId),
+      to,
+      ctx.now,
+      deps.policy,
+    ),
   );
-  await queueEmail(deps, ctx, updated.value, token);
+  await queueEmail(deps, ctx, updated.value);
   await recordChange(
     deps.audit,
     ctx,
@@ -253,7 +263,7 @@ export async function getAssignment(
   partnerId: string,
   assignmentId: string,
 ) {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  await loadPartner(deps.partners, partnerId, ctx, 'read');
   return loadAssignment(deps, partnerId, assignmentId);
 }
 
@@ -264,7 +274,7 @@ export async function listAssignments(
   query: { status?: AssignmentStatus | undefined; personId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  await loadPartner(deps.partners, partnerId, ctx, 'read');
   return deps.assignments.list(partnerId, query, page);
 }
 
@@ -275,7 +285,7 @@ export async function* allAssignments(
   partnerId: string,
   query: { status?: AssignmentStatus | undefined },
 ): AsyncIterable<Assignment> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  await loadPartner(deps.partners, partnerId, ctx, 'read');
   let cursor: string | undefined;
   do {
     const page = await deps.assignments.list(partnerId, query, { limit: 200, cursor });
@@ -295,6 +305,6 @@ export async function getUsage(
   ctx: CallContext,
   partnerId: string,
 ): Promise<UsageReport> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
   return { partnerId, at: ctx.now.toISOString(), benefits: usageOf(partner, ctx.now) };
 }

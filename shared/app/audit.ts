@@ -28,6 +28,6 @@ export async function listAudit(
   partnerId: string,
   page: PageRequest,
 ): Promise<Page<AuditEvent>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  await loadPartner(deps.partners, partnerId, ctx, 'read');
   return deps.audit.list(partnerId, page);
 }

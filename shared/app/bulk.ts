@@ -12,6 +12,7 @@ import {
 } from '../domain/bulk.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { setRoles, slotOf, type Partner } from '../domain/partner.js';
+import type { Principal } from '../domain/principal.js';
 import { associatePerson as buildPerson } from '../domain/person.js';
 import { benefitForPrivilege, grantSeat, liveSeatsOf } from '../domain/seats.js';
 import { loadPartner } from './access.js';
@@ -103,7 +104,7 @@ export async function submitBulkJob(
   upload: BulkUpload,
   options: { dryRun: boolean },
 ): Promise<BulkJobView> {
-  const { value: partner } = await loadPartner(deps.people.partners, partnerId, ctx.principal, 'manage');
+  const { value: partner } = await loadPartner(deps.people.partners, partnerId, ctx, 'manage');
   if (upload.rows.length === 0) throw new AppError('validation-failed', 'The upload has no rows.');
   if (upload.rows.length > BULK_LIMITS.maxRows) {
     throw new AppError(
@@ -143,6 +144,8 @@ export async function submitBulkJob(
     createdBy: {
       issuer: ctx.principal.issuer,
       subject: ctx.principal.subject,
+      tenantId: ctx.principal.tenantId,
+      objectId: ctx.principal.objectId,
       email: ctx.principal.email ?? null,
       roles: [...ctx.principal.roles],
     },
@@ -209,7 +212,7 @@ export async function getBulkJob(
   partnerId: string,
   jobId: string,
 ): Promise<BulkJobView> {
-  await loadPartner(deps.people.partners, partnerId, ctx.principal, 'read');
+  await loadPartner(deps.people.partners, partnerId, ctx, 'read');
   const job = await deps.jobs.getJob(partnerId, jobId);
   if (!job) throw new AppError('not-found', `Bulk job ${jobId} was not found.`);
   return jobView(deps, job);
@@ -227,9 +230,11 @@ export async function listBulkRows(
   return deps.jobs.listRows(partnerId, jobId, filter, page);
 }
 
-const principalOf = (job: BulkJob) => ({
+const principalOf = (job: BulkJob): Principal => ({
   issuer: job.createdBy.issuer,
   subject: job.createdBy.subject,
+  tenantId: job.createdBy.tenantId,
+  objectId: job.createdBy.objectId,
   email: job.createdBy.email ?? undefined,
   roles: job.createdBy.roles,
 });

@@ -55,3 +55,45 @@ export async function checkHealth(
     dependencies,
   };
 }
+
+/** What anyone may see: each dependency up or down, no latency and no error text. */
+export interface HealthSummary {
+  status: HealthReport['status'];
+  checkedAt: string;
+  dependencies: Record<string, { status: DependencyState['status'] }>;
+}
+
+export function summarize(report: HealthReport): HealthSummary {
+  return {
+    status: report.status,
+    checkedAt: report.checkedAt,
+    dependencies: Object.fromEntries(
+      Object.entries(report.dependencies).map(([name, state]) => [name, { status: state.status }]),
+    ),
+  };
+}
+
+/**
+ * One check serves every caller for `maxAgeMs`, and callers arriving while a check runs share it, so an
+ * anonymous flood of health requests never becomes a flood of calls to the dependencies.
+ */
+export function cachedHealth(
+  check: () => Promise<HealthReport>,
+  maxAgeMs: number,
+  clock: () => number = Date.now,
+): () => Promise<HealthReport> {
+  let last: { at: number; report: HealthReport } | undefined;
+  let running: Promise<HealthReport> | undefined;
+  return () => {
+    if (last && clock() - last.at < maxAgeMs) return Promise.resolve(last.report);
+    running ??= check()
+      .then((report) => {
+        last = { at: clock(), report };
+        return report;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+}

@@ -17,7 +17,7 @@ import type {
   PartnerRepository,
   PersonRepository,
 } from './ports.js';
-import { deterministicUuid, newInvitationToken } from './tokens.js';
+import { deterministicUuid, tokenMatches, type InvitationTokens } from './tokens.js';
 
 export interface DispatchDeps {
   partners: PartnerRepository;
@@ -26,6 +26,7 @@ export interface DispatchDeps {
   sender: EmailSender;
   emails: EmailQueue;
   links: Links;
+  invitations: InvitationTokens;
   now: () => Date;
 }
 
@@ -38,9 +39,25 @@ function whyNotToSend(assignment: Assignment, message: EmailDispatchMessage): Di
   if (message.sequence !== assignment.delivery.sequence) return 'stale';
   if (assignment.delivery.state === 'sent') return 'already-sent';
   if (assignment.delivery.state === 'failed') return 'stale';
-  if (assignment.delivery.kind === 'invitation' && (assignment.status !== 'invited' || !message.token))
-    return 'stale';
+  if (assignment.delivery.kind === 'invitation' && assignment.status !== 'invited') return 'stale';
   return null;
+}
+
+/**
+ * The current invitation's token, recomputed from the invitation. A mismatch with the stored hash means
+ * the secret changed since the link was made: the email would carry a dead link, so it is not sent (the
+ * queue retries and finally marks the delivery failed; a resend makes a link under the new secret).
+ */
+function currentToken(deps: Pick<DispatchDeps, 'invitations'>, assignment: Assignment): string {
+  const token = deps.invitations.tokenFor({
+    partnerId: assignment.partnerId,
+    assignmentId: assignment.assignmentId,
+    version: assignment.invitation.version,
+  });
+  if (!tokenMatches(assignment.invitation.tokenHash, token)) {
+    throw new Error('the invitation link cannot be rebuilt: INVITATION_SECRET changed since it was issued');
+  }
+  return token;
 }
 
 /**
@@ -70,7 +87,11 @@ export async function dispatchEmail(
           partnerName: partner.value.name,
           benefitName,
           firstName,
-          activationUrl: deps.links.activationUrl(message.partnerId, message.assignmentId, message.token!),
+          activationUrl: deps.links.activationUrl(
+            message.partnerId,
+            message.assignmentId,
+            currentToken(deps, assignment),
+          ),
           expiresAt: assignment.invitation.expiresAt,
         })
       : renderRevocation({ partnerName: partner.value.name, benefitName, firstName });
@@ -127,28 +148,26 @@ export async function markEmailFailed(
 }
 
 /**
- * Queues again every email left queued too long: its enqueue after the commit may have failed. An
- * invitation gets a fresh link, since the raw token of the old one was never stored.
+ * Queues again every email left queued too long: its enqueue after the commit may have failed. The
+ * message carries no secret, so the same link goes out (the dispatcher derives it again).
  */
 export async function requeueStaleEmails(
   deps: Pick<DispatchDeps, 'assignments' | 'emails' | 'now'>,
-  policy: { emailStaleMinutes: number; invitationTtlDays: number },
+  policy: { emailStaleMinutes: number },
   correlationId: string,
 ): Promise<number> {
   const now = deps.now();
   let requeued = 0;
   for (const candidate of await deps.assignments.listQueuedDeliveries(500)) {
     if (!isDeliveryStale(candidate, now, policy.emailStaleMinutes)) continue;
-    const { token, hash } = newInvitationToken();
     const updated = await deps.assignments.update(candidate.partnerId, candidate.assignmentId, (a) =>
-      isDeliveryStale(a, now, policy.emailStaleMinutes) ? requeueDelivery(a, hash, now, policy) : a,
+      isDeliveryStale(a, now, policy.emailStaleMinutes) ? requeueDelivery(a, now) : a,
     );
     if (updated.value.delivery.sequence === candidate.delivery.sequence) continue;
     await deps.emails.enqueue({
       partnerId: candidate.partnerId,
       assignmentId: candidate.assignmentId,
       sequence: updated.value.delivery.sequence,
-      token: updated.value.delivery.kind === 'invitation' ? token : undefined,
       correlationId,
     });
     requeued++;

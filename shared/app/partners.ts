@@ -41,7 +41,7 @@ export async function getPartner(
   ctx: CallContext,
   partnerId: string,
 ): Promise<Versioned<Partner>> {
-  return loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  return loadPartner(deps.partners, partnerId, ctx, 'read');
 }
 
 export async function updatePartner(
@@ -51,7 +51,7 @@ export async function updatePartner(
   changes: PartnerChanges,
   ifMatch: string | undefined,
 ): Promise<Versioned<Partner>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'operate');
+  await loadPartner(deps.partners, partnerId, ctx, 'operate');
   if (Object.values(changes).every((value) => value === undefined)) {
     throw new AppError('validation-failed', 'Nothing to change.');
   }

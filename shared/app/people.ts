@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
 import {
-  isProgramAdministrator,
+  isDesignatedAdministrator,
   releasePerson,
   setRoles as applyRoles,
   slotOf,
@@ -58,7 +58,7 @@ export interface PersonView extends Person {
 
 export const rolesOf = (partner: Partner, person: Person): PersonRoles => ({
   technicalContact: slotOf(partner, person.personId),
-  programAdministrator: isProgramAdministrator(partner, person.email),
+  programAdministrator: isDesignatedAdministrator(partner, person.email),
 });
 
 function subscriptionsOf(partner: Partner, personId: string): PersonSubscription[] {
@@ -102,7 +102,7 @@ export async function associatePerson(
   partnerId: string,
   input: NewPerson,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const personId = personIdFor(partnerId, input.email);
   const created = await deps.people.create(buildPerson(partner, personId, input, ctx.now));
   await recordChange(
@@ -127,7 +127,7 @@ export async function listPeople(
   filter: { text?: string | undefined; role?: RoleFilter | undefined; privilege?: Privilege | undefined },
   page: PageRequest,
 ): Promise<Page<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
   let personIds: string[] | undefined;
   if (filter.role && filter.role !== 'program-administrator') {
     const slots = filter.role === 'technical-contact' ? TECHNICAL_CONTACT_SLOTS : [filter.role];
@@ -155,7 +155,7 @@ export async function getPerson(
   partnerId: string,
   personId: string,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'read');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
   return view(partner, await loadPerson(deps, partnerId, personId));
 }
 
@@ -167,7 +167,7 @@ export async function updatePerson(
   changes: PersonChanges,
   ifMatch: string | undefined,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const current = await loadPerson(deps, partnerId, personId);
   assertIfMatch(ifMatch, view(partner, current).etag);
   const updated = await deps.people.replace(changePerson(current.value, changes, ctx.now), current.etag);
@@ -192,7 +192,7 @@ export async function setPersonRoles(
   change: RoleChange,
   ifMatch: string | undefined,
 ): Promise<Versioned<PersonView>> {
-  await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const person = await loadPerson(deps, partnerId, personId);
   const ref = { personId, email: person.value.email };
   let before: PersonRoles | undefined;
@@ -228,7 +228,7 @@ export async function disassociatePerson(
   personId: string,
   options: { cascade: boolean; ifMatch?: string | undefined },
 ): Promise<void> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx.principal, 'manage');
+  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
   const person = await loadPerson(deps, partnerId, personId);
   assertIfMatch(options.ifMatch, view(partner, person).etag);
   const ref = { personId, email: person.value.email };

@@ -114,20 +114,15 @@ export interface AssignmentRepository {
   list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>>;
   /** Emails still queued, across all partners (for the re-queue timer). */
   listQueuedDeliveries(limit: number): Promise<Assignment[]>;
-  /** Every assignment claimed by a signed-in identity, across partners. */
-  listBySubscriber(identity: {
-    issuer: string;
-    subject: string;
-    objectId?: string | undefined;
-  }): Promise<Assignment[]>;
+  /** Every assignment claimed by a signed-in identity (tenant + object id), across partners. */
+  listBySubscriber(identity: { tenantId: string; objectId: string }): Promise<Assignment[]>;
 }
 
-/** What travels on the email-dispatch queue. The raw invitation token lives only here and in the email. */
+/** What travels on the email-dispatch queue: which email to send, never a secret (the link is derived). */
 export interface EmailDispatchMessage {
   partnerId: string;
   assignmentId: string;
   sequence: number;
-  token?: string | undefined;
   correlationId: string;
 }
 

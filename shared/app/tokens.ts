@@ -1,9 +1,27 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Invitation tokens: 32 random bytes, base64url. Only the SHA-256 hash is ever stored. */
-export function newInvitationToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashToken(token) };
+/**
+ * Invitation links carry a token derived from the invitation itself: an HMAC-SHA256 of
+ * `partnerId:assignmentId:version` under a secret from configuration. Nothing secret is ever stored or
+ * queued: the assignment keeps only the SHA-256 hash of its current token (to check a link in constant
+ * time), and the email dispatcher recomputes the token when it renders the email. A resend bumps the
+ * version, so the previous link stops matching.
+ */
+export interface InvitationTokens {
+  tokenFor(invitation: InvitationTokenInput): string;
+}
+
+export interface InvitationTokenInput {
+  partnerId: string;
+  assignmentId: string;
+  version: number;
+}
+
+export function hmacInvitationTokens(secret: string): InvitationTokens {
+  return {
+    tokenFor: ({ partnerId, assignmentId, version }) =>
+      createHmac('sha256', secret).update(`${partnerId}:${assignmentId}:${version}`).digest('base64url'),
+  };
 }
 
 export const hashToken = (token: string): string =>

@@ -1,6 +1,8 @@
 import { AppError } from './errors.js';
 import type { Benefit, Privilege } from './program.js';
 import { addDays } from './dates.js';
+import { normalizeEmail, type Partner } from './partner.js';
+import { sameEntraIdentity } from './principal.js';
 
 /**
  * One grant of a subscription to a person, with its invitation and the delivery of its latest email.
@@ -33,12 +35,17 @@ export interface Delivery {
   sentAt: string | null;
 }
 
-/** The signed-in identity an invitation was claimed by, and the profile they gave. */
+/**
+ * The signed-in identity an invitation was claimed by (tenant + object id), and the profile they gave.
+ * The binding belongs to one invitation version: a resend clears it.
+ */
 export interface Subscriber {
   issuer: string;
   subject: string;
-  objectId: string | null;
+  tenantId: string;
+  objectId: string;
   email: string | null;
+  invitationVersion: number;
   boundAt: string;
   profile: SubscriberProfile | null;
 }
@@ -49,12 +56,16 @@ export interface SubscriberProfile {
   contactEmail: string;
 }
 
+/** A verified ID token's identity: who signed in, and the names their tenant gave the account. */
 export interface SignedInIdentity {
   issuer: string;
   subject: string;
-  objectId?: string | undefined;
+  tenantId: string;
+  objectId: string;
+  /** For display: the first of email, preferred_username, upn. */
   email?: string | undefined;
-  tenantId?: string | undefined;
+  /** Every sign-in name the tenant set (`email`, `preferred_username`, `upn`), lower-cased. */
+  signInNames: string[];
 }
 
 export interface Assignment {
@@ -135,10 +146,10 @@ export function newAssignment(input: NewAssignment, at: Date, policy: Invitation
   };
 }
 
-/** A resend: a new link (the old one dies) and a new email. */
+/** A resend: a new link (the old one dies: its version is superseded) and a new email. */
 export function reissueInvitation(
   assignment: Assignment,
-  tokenHash: string,
+  tokenHashFor: (version: number) => string,
   deliverTo: string,
   at: Date,
   policy: InvitationPolicy,
@@ -151,16 +162,19 @@ export function reissueInvitation(
     );
   }
   const now = at.toISOString();
+  const version = assignment.invitation.version + 1;
   return {
     ...assignment,
     invitation: {
-      version: assignment.invitation.version + 1,
-      tokenHash,
+      version,
+      tokenHash: tokenHashFor(version),
       issuedAt: now,
       expiresAt: addDays(at, policy.invitationTtlDays).toISOString(),
       usedAt: null,
     },
     delivery: queued('invitation', assignment.delivery.sequence + 1, deliverTo, at),
+    // Whoever claimed the old link (perhaps the wrong account) has no hold on the new one.
+    subscriber: null,
   };
 }
 
@@ -224,34 +238,13 @@ export function recordFailed(assignment: Assignment, sequence: number, error: st
 
 /**
  * An email left queued too long (its enqueue after the commit may have failed) goes out again under a
- * new sequence. An invitation also gets a new link, because only the hash of the old token was kept.
+ * new sequence. The link stays the same: its token is derived from the invitation, not stored.
  */
-export function requeueDelivery(
-  assignment: Assignment,
-  newTokenHash: string | null,
-  at: Date,
-  policy: InvitationPolicy,
-): Assignment {
-  const delivery = queued(
-    assignment.delivery.kind,
-    assignment.delivery.sequence + 1,
-    assignment.delivery.to,
-    at,
-  );
-  if (assignment.delivery.kind === 'invitation' && assignment.status === 'invited' && newTokenHash) {
-    return {
-      ...assignment,
-      invitation: {
-        version: assignment.invitation.version + 1,
-        tokenHash: newTokenHash,
-        issuedAt: at.toISOString(),
-        expiresAt: addDays(at, policy.invitationTtlDays).toISOString(),
-        usedAt: null,
-      },
-      delivery,
-    };
-  }
-  return { ...assignment, delivery };
+export function requeueDelivery(assignment: Assignment, at: Date): Assignment {
+  return {
+    ...assignment,
+    delivery: queued(assignment.delivery.kind, assignment.delivery.sequence + 1, assignment.delivery.to, at),
+  };
 }
 
 /** Whether a queued email has waited longer than it should, counting any throttling delay it was given. */
@@ -293,7 +286,36 @@ export function invitationInvalid(problem: InvitationProblem): AppError {
 }
 
 const sameIdentity = (subscriber: Subscriber, identity: SignedInIdentity) =>
-  subscriber.issuer === identity.issuer && subscriber.subject === identity.subject;
+  sameEntraIdentity(subscriber, identity);
+
+/**
+ * Rule 5 at activation: the invitation is for one person. The signed-in identity must be an account of
+ * the partner's own tenant (whose names that tenant vouches for), and one of its sign-in names must be
+ * the invitee's work email. Anyone else is told which account is signed in and which one is invited.
+ */
+export function assertInvitee(
+  partner: Pick<Partner, 'tenantId' | 'name'>,
+  assignment: Pick<Assignment, 'personEmail'>,
+  identity: SignedInIdentity,
+): void {
+  const invitee = normalizeEmail(assignment.personEmail);
+  const signedInAs = identity.email ?? identity.signInNames[0] ?? 'an account without a sign-in name';
+  const facts = { signedInAs, invitationFor: assignment.personEmail };
+  if (identity.tenantId.toLowerCase() !== partner.tenantId.toLowerCase()) {
+    throw new AppError(
+      'forbidden',
+      `You are signed in as ${signedInAs}, an account that does not belong to ${partner.name}'s organization. This invitation is for ${assignment.personEmail}: open the link again and sign in with that work account.`,
+      { reason: 'identity-not-in-partner', ...facts },
+    );
+  }
+  if (!identity.signInNames.map(normalizeEmail).includes(invitee)) {
+    throw new AppError(
+      'forbidden',
+      `You are signed in as ${signedInAs}, but this invitation is for ${assignment.personEmail}. Open the link again and sign in as ${assignment.personEmail}, or ask your Program Administrator to send the invitation to the account you use.`,
+      { reason: 'not-the-invitee', ...facts },
+    );
+  }
+}
 
 /**
  * Binds the signed-in identity to a pending invitation. The invitation must still be the one the sign-in
@@ -307,19 +329,23 @@ export function bindSubscriber(
 ): Assignment {
   const problem = invitationProblem(assignment, assignment.invitation.tokenHash === tokenHash, at);
   if (problem) throw invitationInvalid(problem);
-  if (assignment.subscriber && !sameIdentity(assignment.subscriber, identity)) {
+  const current =
+    assignment.subscriber?.invitationVersion === assignment.invitation.version ? assignment.subscriber : null;
+  if (current && !sameIdentity(current, identity)) {
     throw new AppError('invitation-invalid', 'This invitation was already claimed by another account.', {
       reason: 'claimed',
     });
   }
-  if (assignment.subscriber) return assignment;
+  if (current) return assignment;
   return {
     ...assignment,
     subscriber: {
       issuer: identity.issuer,
       subject: identity.subject,
-      objectId: identity.objectId ?? null,
+      tenantId: identity.tenantId.toLowerCase(),
+      objectId: identity.objectId.toLowerCase(),
       email: identity.email ?? null,
+      invitationVersion: assignment.invitation.version,
       boundAt: at.toISOString(),
       profile: null,
     },

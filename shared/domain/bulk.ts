@@ -25,7 +25,14 @@ export interface BulkJob {
   total: number;
   chunks: number;
   createdAt: string;
-  createdBy: { issuer: string; subject: string; email: string | null; roles: string[] };
+  createdBy: {
+    issuer: string;
+    subject: string;
+    tenantId: string;
+    objectId: string;
+    email: string | null;
+    roles: string[];
+  };
   source: { format: 'csv' | 'json'; bytes: number; blobName: string | null };
   startedAt?: string | null;
 }

@@ -2,6 +2,7 @@ import { AppError } from './errors.js';
 import { emptyLedger, type SeatLedger } from './seat-ledger.js';
 import { addYears, toIsoDate, type IsoDate } from './dates.js';
 import { PROGRAM_TERMS, defaultSeats, type Benefit, type Competency, type Program } from './program.js';
+import { sameEntraIdentity } from './principal.js';
 
 export const TECHNICAL_CONTACT_SLOTS = ['first', 'second', 'third'] as const;
 export type TechnicalContactSlot = (typeof TECHNICAL_CONTACT_SLOTS)[number];
@@ -14,6 +15,18 @@ export interface Entitlement {
 }
 
 /**
+ * A Program Administrator: an identity of the partner's tenant, designated by email and bound to its
+ * object id at its first call (see `administratorToBind`); from then on only tenant + object id match.
+ */
+export interface ProgramAdministrator {
+  /** Lower-cased work email the operator (or another administrator) designated. */
+  email: string;
+  /** Entra object id in the partner's tenant, set at the first call; null until then. */
+  objectId: string | null;
+  boundAt: string | null;
+}
+
+/**
  * The partner aggregate: every invariant that spans people (slots, administrators, and in the grants
  * issue the seat ledger) lives in this one state, changed as a whole with an ETag-conditional write.
  */
@@ -22,9 +35,9 @@ export interface Partner {
   name: string;
   program: Program;
   verifiedDomains: string[];
-  tenantId: string | null;
-  /** Lower-cased sign-in emails of the Program Administrators. */
-  programAdministrators: string[];
+  /** The partner's Microsoft Entra tenant: its administrators and subscribers are identities of it. */
+  tenantId: string;
+  programAdministrators: ProgramAdministrator[];
   competencies: Competency[];
   entitlements: Entitlement[];
   /** Person id holding each Technical Contact slot. */
@@ -39,7 +52,7 @@ export interface NewPartner {
   name: string;
   program: Program;
   verifiedDomains: string[];
-  tenantId?: string | undefined;
+  tenantId: string;
   programAdministrators: string[];
   competencies?: Competency[] | undefined;
   entitlements?: Entitlement[] | undefined;
@@ -110,6 +123,32 @@ function defaultEntitlements(program: Program, competencies: Competency[], today
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
+const unbound = (email: string): ProgramAdministrator => ({ email, objectId: null, boundAt: null });
+
+/**
+ * The administrators named by `emails`: one kept by email keeps its binding, a new email starts unbound
+ * (so changing an administrator's email unbinds it: the new address must sign in and be bound again).
+ */
+function administratorsFor(emails: string[], current: ProgramAdministrator[]): ProgramAdministrator[] {
+  return unique(emails.map(normalizeEmail)).map(
+    (email) => current.find((admin) => admin.email === email) ?? unbound(email),
+  );
+}
+
+export const administratorEmails = (partner: Pick<Partner, 'programAdministrators'>): string[] =>
+  partner.programAdministrators.map((admin) => admin.email);
+
+function assertAdministrators(partner: Partner, path: string): void {
+  if (partner.programAdministrators.length === 0) {
+    throw new AppError('validation-failed', 'A partner keeps at least one Program Administrator.', {}, [
+      { path, message: 'must not be empty' },
+    ]);
+  }
+  partner.programAdministrators.forEach((admin, index) =>
+    assertEmailInVerifiedDomain(partner, admin.email, `${path}.${index}`),
+  );
+}
+
 export function createPartner(input: NewPartner, now: Date): Partner {
   const competencies = input.competencies ?? [];
   if (input.program !== 'competency' && competencies.length > 0) {
@@ -118,20 +157,16 @@ export function createPartner(input: NewPartner, now: Date): Partner {
     ]);
   }
   const verifiedDomains = unique(input.verifiedDomains.map((d) => d.toLowerCase()));
-  const programAdministrators = unique(input.programAdministrators.map(normalizeEmail));
-  programAdministrators.forEach((email, index) =>
-    assertEmailInVerifiedDomain({ verifiedDomains }, email, `programAdministrators.${index}`),
-  );
   const entitlements = input.entitlements ?? defaultEntitlements(input.program, competencies, toIsoDate(now));
   validateEntitlements(input.program, entitlements);
   const at = now.toISOString();
-  return {
+  const partner: Partner = {
     partnerId: input.partnerId,
     name: input.name,
     program: input.program,
     verifiedDomains,
-    tenantId: input.tenantId?.toLowerCase() ?? null,
-    programAdministrators,
+    tenantId: input.tenantId.toLowerCase(),
+    programAdministrators: administratorsFor(input.programAdministrators, []),
     competencies,
     entitlements,
     technicalContacts: { first: null, second: null, third: null },
@@ -139,12 +174,13 @@ export function createPartner(input: NewPartner, now: Date): Partner {
     createdAt: at,
     updatedAt: at,
   };
+  assertAdministrators(partner, 'programAdministrators');
+  return partner;
 }
 
 export interface PartnerChanges {
   name?: string | undefined;
   verifiedDomains?: string[] | undefined;
-  tenantId?: string | null | undefined;
   programAdministrators?: string[] | undefined;
   entitlements?: Entitlement[] | undefined;
 }
@@ -154,27 +190,78 @@ export function updatePartner(partner: Partner, changes: PartnerChanges, now: Da
   if (changes.name !== undefined) next.name = changes.name;
   if (changes.verifiedDomains !== undefined)
     next.verifiedDomains = unique(changes.verifiedDomains.map((d) => d.toLowerCase()));
-  if (changes.tenantId !== undefined) next.tenantId = changes.tenantId?.toLowerCase() ?? null;
   if (changes.programAdministrators !== undefined) {
-    next.programAdministrators = unique(changes.programAdministrators.map(normalizeEmail));
+    next.programAdministrators = administratorsFor(
+      changes.programAdministrators,
+      partner.programAdministrators,
+    );
   }
   if (changes.entitlements !== undefined) {
     validateEntitlements(partner.program, changes.entitlements);
     next.entitlements = changes.entitlements;
   }
-  if (next.programAdministrators.length === 0) {
-    throw new AppError('validation-failed', 'A partner keeps at least one Program Administrator.', {}, [
-      { path: 'programAdministrators', message: 'must not be empty' },
-    ]);
-  }
-  next.programAdministrators.forEach((email, index) =>
-    assertEmailInVerifiedDomain(next, email, `programAdministrators.${index}`),
-  );
+  assertAdministrators(next, 'programAdministrators');
   return next;
 }
 
-export const isProgramAdministrator = (partner: Partner, email: string | undefined): boolean =>
-  email !== undefined && partner.programAdministrators.includes(normalizeEmail(email));
+/** The identity facts administration is decided on: tenant, object id, and a domain-verified email. */
+export interface CallerIdentity {
+  tenantId: string;
+  objectId: string;
+  verifiedEmail?: string | undefined;
+}
+
+const inPartnerTenant = (partner: Pick<Partner, 'tenantId'>, caller: CallerIdentity) =>
+  caller.tenantId.toLowerCase() === partner.tenantId.toLowerCase();
+
+/** A bound administrator of the partner: the caller's tenant is the partner's and its object id is bound. */
+export function isProgramAdministrator(
+  partner: Pick<Partner, 'tenantId' | 'programAdministrators'>,
+  caller: CallerIdentity,
+): boolean {
+  return (
+    inPartnerTenant(partner, caller) &&
+    partner.programAdministrators.some(
+      (admin) =>
+        admin.objectId !== null &&
+        sameEntraIdentity({ tenantId: partner.tenantId, objectId: admin.objectId }, caller),
+    )
+  );
+}
+
+/**
+ * The designated, still unbound administrator a caller may be bound to at its first call: only an
+ * identity of the partner's tenant, only by an email its issuer verified, and never an address that is
+ * already bound to someone else.
+ */
+export function administratorToBind(
+  partner: Pick<Partner, 'tenantId' | 'programAdministrators'>,
+  caller: CallerIdentity,
+): string | null {
+  if (!inPartnerTenant(partner, caller) || !caller.verifiedEmail) return null;
+  const email = normalizeEmail(caller.verifiedEmail);
+  const admin = partner.programAdministrators.find((a) => a.email === email);
+  return admin && admin.objectId === null ? admin.email : null;
+}
+
+/** Binds a designated administrator to the caller's object id; a no-op when it is no longer bindable. */
+export function bindAdministrator(partner: Partner, caller: CallerIdentity, now: Date): Partner {
+  const email = administratorToBind(partner, caller);
+  if (email === null) return partner;
+  const at = now.toISOString();
+  return {
+    ...partner,
+    programAdministrators: partner.programAdministrators.map((admin) =>
+      admin.email === email ? { email, objectId: caller.objectId.toLowerCase(), boundAt: at } : admin,
+    ),
+    updatedAt: at,
+  };
+}
+
+export const isDesignatedAdministrator = (
+  partner: Pick<Partner, 'programAdministrators'>,
+  email: string,
+): boolean => administratorEmails(partner).includes(normalizeEmail(email));
 
 export function slotOf(partner: Partner, personId: string): TechnicalContactSlot | null {
   return TECHNICAL_CONTACT_SLOTS.find((slot) => partner.technicalContacts[slot] === personId) ?? null;
@@ -225,11 +312,12 @@ export function setRoles(partner: Partner, person: PersonRef, change: RoleChange
   }
   let programAdministrators = partner.programAdministrators;
   const email = normalizeEmail(person.email);
-  if (change.programAdministrator === true && !programAdministrators.includes(email)) {
+  const designated = isDesignatedAdministrator(partner, email);
+  if (change.programAdministrator === true && !designated) {
     assertEmailInVerifiedDomain(partner, email, 'programAdministrator');
-    programAdministrators = [...programAdministrators, email];
-  } else if (change.programAdministrator === false && programAdministrators.includes(email)) {
-    programAdministrators = programAdministrators.filter((e) => e !== email);
+    programAdministrators = [...programAdministrators, unbound(email)];
+  } else if (change.programAdministrator === false && designated) {
+    programAdministrators = programAdministrators.filter((admin) => admin.email !== email);
     if (programAdministrators.length === 0) {
       throw new AppError('validation-failed', 'A partner keeps at least one Program Administrator.', {}, [
         { path: 'programAdministrator', message: 'the last Program Administrator cannot be removed' },
@@ -240,13 +328,15 @@ export function setRoles(partner: Partner, person: PersonRef, change: RoleChange
 }
 
 /**
- * Frees the Technical Contact slot of a person who is being disassociated. Holding a live subscription,
- * or a slot without cascade, is `person-in-use`, naming what they hold. Administrators are listed by email and stay as they are.
+ * Frees what a person who is being disassociated holds on the aggregate. Holding a live subscription
+ * is always `person-in-use` (the use case revokes first on cascade). A Technical Contact slot or the
+ * Program Administrator role is `person-in-use` without cascade, naming what they hold; with cascade
+ * both are removed, except the partner's last Program Administrator, which is always refused (a partner
+ * without an administrator could no longer be managed by anyone of its own).
  */
 export function releasePerson(partner: Partner, person: PersonRef, cascade: boolean, now: Date): Partner {
   const live = partner.seatLedger.live.filter((seat) => seat.personId === person.personId);
   if (live.length > 0) {
-    // The use case revokes them first on cascade; reaching here with live seats means it did not.
     throw new AppError(
       'person-in-use',
       `The person holds ${live.length} live subscription(s); revoke them first or disassociate with cascade=true.`,
@@ -254,22 +344,28 @@ export function releasePerson(partner: Partner, person: PersonRef, cascade: bool
     );
   }
   const slot = slotOf(partner, person.personId);
-  if (slot === null) return partner;
-  if (!cascade) {
+  const administrator = isDesignatedAdministrator(partner, person.email);
+  if (administrator && partner.programAdministrators.length === 1) {
     throw new AppError(
       'person-in-use',
-      `The person holds the ${slot} Technical Contact slot; remove it first or disassociate with cascade=true.`,
-      { technicalContact: slot },
+      "The person is the partner's only Program Administrator; make someone else an administrator first.",
+      { programAdministrator: true, lastAdministrator: true },
     );
   }
-  return setRoles(partner, person, { technicalContact: null }, now);
-}
-
-/** Rule 5: a signed-in identity belongs to the partner by a verified email domain or the partner's tenant. */
-export function identityBelongsTo(
-  partner: Pick<Partner, 'verifiedDomains' | 'tenantId'>,
-  identity: { email?: string | undefined; tenantId?: string | undefined },
-): boolean {
-  if (identity.email && isInVerifiedDomain(partner, identity.email)) return true;
-  return partner.tenantId !== null && identity.tenantId?.toLowerCase() === partner.tenantId;
+  if (slot === null && !administrator) return partner;
+  if (!cascade) {
+    const held = [
+      slot !== null ? `the ${slot} Technical Contact slot` : null,
+      administrator ? 'the Program Administrator role' : null,
+    ].filter(Boolean);
+    throw new AppError(
+      'person-in-use',
+      `The person holds ${held.join(' and ')}; remove it first or disassociate with cascade=true.`,
+      {
+        ...(slot !== null ? { technicalContact: slot } : {}),
+        ...(administrator ? { programAdministrator: true } : {}),
+      },
+    );
+  }
+  return setRoles(partner, person, { technicalContact: null, programAdministrator: false }, now);
 }

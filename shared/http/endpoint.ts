@@ -10,8 +10,11 @@ import { parseCsvRows } from './csv.js';
 import { IDEMPOTENCY_HEADER, idempotencyKey, idempotent, requestHash } from './idempotency.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-/** `authenticated` needs a valid bearer token; who may do what beyond that is a use-case rule. */
-export type Access = 'anonymous' | 'authenticated';
+/**
+ * `authenticated` needs a valid bearer token; `optional` checks one when it is sent (and refuses an
+ * invalid one) but also serves anonymous callers. Who may do what beyond that is a use-case rule.
+ */
+export type Access = 'anonymous' | 'authenticated' | 'optional';
 
 export interface ResponseSpec {
   description: string;
@@ -86,9 +89,24 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string
   return result.data;
 }
 
+/**
+ * Path ids that fail their schema name nothing that exists (an id with `/`, `#`, `?`, spaces or control
+ * characters, or too long, can never be a document id): 404, not a validation error and never a 500.
+ */
+function parsePath<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError('not-found', 'Nothing exists at this address.');
+  return result.data;
+}
+
 const describeBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
 
+/**
+ * Reads the body, counting bytes as they arrive: a declared Content-Length over the limit is refused
+ * before reading, and a chunked body with no length is cut off as soon as it passes the limit, so an
+ * endless upload never fills memory.
+ */
 async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   const tooLarge = () =>
@@ -96,9 +114,21 @@ async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer>
       limitBytes: maxBytes,
     });
   if (declaredLength > maxBytes) throw tooLarge();
-  const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) throw tooLarge();
-  return bytes;
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function parseBody(format: 'json' | 'form' | 'csv-or-json', request: HttpRequest, bytes: Buffer): unknown {
@@ -133,6 +163,8 @@ function parseBody(format: 'json' | 'form' | 'csv-or-json', request: HttpRequest
     throw new AppError('validation-failed', 'The request body is not valid JSON.');
   }
 }
+
+const hasCredentials = (request: HttpRequest) => request.headers.get('authorization') !== null;
 
 async function authenticate(request: HttpRequest): Promise<Principal> {
   const header = request.headers.get('authorization') ?? '';
@@ -224,8 +256,11 @@ export function endpoint<S extends EndpointSpec>(
       const instance = new URL(request.url).pathname;
       let response: HttpResponseInit;
       try {
-        const principal = spec.access === 'authenticated' ? await authenticate(request) : undefined;
-        const params = spec.params ? parseWith(spec.params, request.params, 'path') : undefined;
+        const principal =
+          spec.access === 'authenticated' || (spec.access === 'optional' && hasCredentials(request))
+            ? await authenticate(request)
+            : undefined;
+        const params = spec.params ? parsePath(spec.params, request.params) : undefined;
         const query = spec.query
           ? parseWith(spec.query, Object.fromEntries(request.query.entries()), 'query')
           : undefined;
@@ -249,13 +284,17 @@ export function endpoint<S extends EndpointSpec>(
             context,
           } as EndpointInput<S>).catch((error: unknown) => renderError(error, correlationId, log, instance));
         const key = request.headers.get(IDEMPOTENCY_HEADER);
+        const partnerId = (params as { partnerId?: string } | undefined)?.partnerId;
         response =
           spec.method === 'POST' && principal && key !== null
             ? await idempotent(
                 {
-                  scope: (params as { partnerId?: string } | undefined)?.partnerId ?? '_platform',
+                  scope: partnerId ?? '_platform',
                   key: idempotencyKey(key, principal),
                   requestHash: requestHash(spec.method, request, raw),
+                  principal,
+                  // Every keyed POST on a partner manages it; the others create partners (operators).
+                  access: partnerId ? { kind: 'partner', partnerId, need: 'manage' } : { kind: 'platform' },
                 },
                 run,
               )

@@ -3,7 +3,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AppError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { StoredResponse } from '../app/ports.js';
-import { idempotencyStore } from '../adapters/registry.js';
+import { authorizeScope, type RequestScope } from '../app/access.js';
+import { idempotencyStore, partnerRepository } from '../adapters/registry.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -22,9 +23,14 @@ export function idempotencyKey(key: string, principal: Principal): string {
   return `${principal.issuer}\n${principal.subject}\n${key}`;
 }
 
+/**
+ * The request's fingerprint: method, path, query string and body. The same key on another request (even
+ * one that differs only by `?dryRun=true`) is a different request and is refused, never replayed.
+ */
 export function requestHash(method: string, request: HttpRequest, body: Buffer | undefined): string {
+  const url = new URL(request.url);
   return createHash('sha256')
-    .update(`${method} ${new URL(request.url).pathname}\n`)
+    .update(`${method} ${url.pathname}\n${url.search}\n`)
     .update(body ?? Buffer.alloc(0))
     .digest('base64url');
 }
@@ -54,9 +60,11 @@ const reused = () =>
  * request; a different request with the key is refused. 5xx responses are not kept, so a retry runs.
  */
 export async function idempotent(
-  call: { scope: string; key: string; requestHash: string },
+  call: { scope: string; key: string; requestHash: string; principal: Principal; access: RequestScope },
   run: () => Promise<HttpResponseInit>,
 ): Promise<HttpResponseInit> {
+  // Nothing is written for a caller who may not act here: the access check comes first.
+  await authorizeScope(partnerRepository(), { principal: call.principal, now: new Date() }, call.access);
   const store = idempotencyStore();
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {

@@ -49,7 +49,8 @@ export function buildOpenApiDocument(endpoints: EndpointSpec[], serverUrl: strin
       };
     }
     const problemStatuses = new Set<string>(['400', '500']);
-    if (spec.access === 'authenticated') problemStatuses.add('401');
+    if (spec.access !== 'anonymous') problemStatuses.add('401');
+    if (spec.params) problemStatuses.add('404');
     for (const status of problemStatuses) {
       responses[status] ??= {
         description: 'Problem details',
@@ -63,6 +64,8 @@ export function buildOpenApiDocument(endpoints: EndpointSpec[], serverUrl: strin
       summary: spec.summary,
       tags: [...spec.tags],
       ...(spec.access === 'authenticated' ? { security: [{ [bearer.name]: [] }] } : {}),
+      // An optional token: anonymous callers are served too (the empty requirement).
+      ...(spec.access === 'optional' ? { security: [{ [bearer.name]: [] }, {}] } : {}),
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),

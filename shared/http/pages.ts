@@ -89,6 +89,7 @@ ${field('contactEmail', 'Contact Email', 'email', 'email', form)}
 export function benefitsPage(
   who: { name: string; email: string },
   subscriptions: SubscriptionSummary[],
+  csrfToken: string,
 ): HttpResponseInit {
   const items = subscriptions
     .map(
@@ -104,6 +105,9 @@ export function benefitsPage(
   const body = `<h1>Sign-in complete</h1>
 <p>Signed in as ${escapeHtml(who.name)} (${escapeHtml(who.email)}).</p>
 ${subscriptions.length ? `<ul class="subs">${items}</ul>` : '<p class="muted">You have no Visual Studio subscriptions yet.</p>'}
-<p><a href="/api/signout">Sign out</a></p>`;
+<form method="post" action="/api/signout">
+<input type="hidden" name="csrfToken" value="${escapeHtml(csrfToken)}">
+<button type="submit">Sign out</button>
+</form>`;
   return html(200, layout('Your subscriptions', body), { 'cache-control': 'no-store' });
 }

@@ -7,7 +7,6 @@ export const EmailDispatchMessageSchema = z.object({
   partnerId: z.string().min(1).max(64),
   assignmentId: z.string().min(1).max(64),
   sequence: z.number().int().positive(),
-  token: z.string().min(20).max(100).optional(),
   correlationId: z.string().max(128),
 });
 

@@ -15,6 +15,16 @@ export interface CookieKind<T extends z.ZodType> {
   schema: T;
 }
 
+/**
+ * Over https a cookie is `__Host-` prefixed: the browser then insists on Secure, Path=/ and no Domain,
+ * so no sibling subdomain can set or shadow it. Plain-http local development cannot use the prefix.
+ */
+export function cookieShape(kind: CookieKind<z.ZodType>, secure: boolean): { name: string; path: string } {
+  return secure ? { name: `__Host-${kind.name}`, path: '/' } : { name: kind.name, path: kind.path };
+}
+
+const servedOverHttps = () => config().publicBaseUrl.startsWith('https://');
+
 export async function sealCookie<T extends z.ZodType>(
   kind: CookieKind<T>,
   value: z.input<T>,
@@ -23,19 +33,20 @@ export async function sealCookie<T extends z.ZodType>(
     ...Iron.defaults,
     ttl: kind.ttlSeconds * 1000,
   });
+  const secure = servedOverHttps();
   return {
-    name: kind.name,
+    ...cookieShape(kind, secure),
     value: sealed,
-    path: kind.path,
     httpOnly: true,
-    secure: config().publicBaseUrl.startsWith('https://'),
+    secure,
     sameSite: 'Lax',
     maxAge: kind.ttlSeconds,
   };
 }
 
 export function clearCookie(kind: CookieKind<z.ZodType>): Cookie {
-  return { name: kind.name, value: '', path: kind.path, httpOnly: true, sameSite: 'Lax', maxAge: 0 };
+  const secure = servedOverHttps();
+  return { ...cookieShape(kind, secure), value: '', httpOnly: true, secure, sameSite: 'Lax', maxAge: 0 };
 }
 
 /** The cookie's value, or null when it is missing, tampered with, expired or not of the expected shape. */
@@ -43,7 +54,9 @@ export async function readCookie<T extends z.ZodType>(
   kind: CookieKind<T>,
   request: HttpRequest,
 ): Promise<z.output<T> | null> {
-  const raw = parseCookieHeader(request.headers.get('cookie') ?? '')[kind.name];
+  const raw = parseCookieHeader(request.headers.get('cookie') ?? '')[
+    cookieShape(kind, servedOverHttps()).name
+  ];
   if (!raw) return null;
   try {
     const value = await Iron.unseal(raw, config().signIn.sessionSecret, Iron.defaults);

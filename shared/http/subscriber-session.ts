@@ -33,9 +33,10 @@ export const SESSION_COOKIE = {
     identity: z.object({
       issuer: z.string(),
       subject: z.string(),
-      objectId: z.string().optional(),
-      tenantId: z.string().optional(),
+      tenantId: z.string(),
+      objectId: z.string(),
       email: z.string().optional(),
+      signInNames: z.array(z.string()).max(3),
       name: z.string().optional(),
       givenName: z.string().optional(),
       familyName: z.string().optional(),
@@ -76,6 +77,33 @@ export const signInAgain = () =>
       href: '/api/signin',
       label: 'Sign in',
     },
+  );
+
+/** A form whose CSRF token does not match the session's: expired, or posted from another site. */
+export const formExpiredPage = (href: string) =>
+  messagePage(
+    403,
+    'Please try again',
+    'This form has expired or did not come from this site. Reload the page and submit it again.',
+    { href, label: 'Reload the page' },
+  );
+
+const IDP_ERRORS: Record<string, string> = {
+  access_denied: 'The sign-in was cancelled or refused.',
+  consent_required: 'Your organization has not allowed this application yet; ask your IT administrator.',
+  interaction_required: 'The sign-in needs you to sign in again.',
+  login_required: 'The sign-in needs you to sign in again.',
+};
+
+/**
+ * The identity provider refused the sign-in. Only its error code picks the sentence: its free-text
+ * description can be written by whoever crafted the link, so it is logged, not shown.
+ */
+export const signInFailedPage = (error: string) =>
+  messagePage(
+    400,
+    'Sign-in did not complete',
+    `${IDP_ERRORS[error] ?? 'The identity provider did not complete the sign-in.'} Open your link again to start over.`,
   );
 
 const TITLES: Partial<Record<string, string>> = {

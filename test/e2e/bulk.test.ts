@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
@@ -322,7 +323,14 @@ describe('bulk rows', () => {
         total: 3,
         chunks: 1,
         createdAt: new Date().toISOString(),
-        createdBy: { issuer: stack.idpUrl, subject: 'test', email: p.admin, roles: [] },
+        createdBy: {
+          issuer: stack.idpUrl,
+          subject: 'test',
+          tenantId: p.body.tenantId,
+          objectId: randomUUID(),
+          email: p.admin,
+          roles: [],
+        },
         source: { format: 'json', bytes: 0, blobName: null },
       },
       [{ jobId, partnerId: p.body.partnerId, index: 0, firstRow: 1, rows }],

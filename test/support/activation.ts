@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { newAssignment } from '../../shared/domain/assignment.js';
-import { newInvitationToken } from '../../shared/app/tokens.js';
-import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { hashToken } from '../../shared/app/tokens.js';
+import { assignmentRepository, invitationTokens } from '../../shared/adapters/registry.js';
 import { createPartner, testApp, type PersonBody } from './app.js';
 import { activationLinkIn, eventually, inbox } from './inbox.js';
 
@@ -30,8 +30,9 @@ export async function grantAndReadLink(program: 'action-pack' | 'competency' = '
  * message for it (or none at all). The seat ledger is not touched: these tests are about email delivery.
  */
 export async function anUnsentAssignment(partnerId: string, person: PersonBody, at = new Date()) {
-  const { token, hash } = newInvitationToken();
   const assignmentId = crypto.randomUUID();
+  // The app's own derivation, so the link the dispatcher rebuilds matches the stored hash.
+  const token = invitationTokens().tokenFor({ partnerId, assignmentId, version: 1 });
   await assignmentRepository().create(
     newAssignment(
       {
@@ -43,7 +44,7 @@ export async function anUnsentAssignment(partnerId: string, person: PersonBody, 
         privilege: 'msdn-subscriptions',
         benefit: 'vs-enterprise',
         assignedBy: { subject: 'test', email: null },
-        tokenHash: hash,
+        tokenHash: hashToken(token),
       },
       at,
       { invitationTtlDays: 30 },

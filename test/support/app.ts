@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { apiClient } from '../../scripts/local-stack/api-client.js';
+import { tenantIdFor } from '../../scripts/idp/users.js';
 
 /** The shared test stack and a client that calls it over HTTP as a portal would. */
 export function testApp() {
@@ -22,6 +23,8 @@ export function aPartnerBody(overrides: Record<string, unknown> = {}) {
     name: `Partner ${partnerId}`,
     program: 'action-pack',
     verifiedDomains: [domain],
+    // The local IdP's tenant that owns the domain: its people sign in there.
+    tenantId: tenantIdFor(domain),
     programAdministrators: [`admin@${domain}`],
     ...overrides,
   };

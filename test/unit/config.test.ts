@@ -21,6 +21,8 @@ const REQUIRED = [
   'EMAIL_SENDER_ADDRESS',
   'AUTH_ISSUER',
   'AUTH_AUDIENCE',
+  'AUTH_HOME_TENANT_ID',
+  'INVITATION_SECRET',
 ] as const;
 
 describe('parseConfig', () => {
@@ -40,17 +42,20 @@ describe('parseConfig', () => {
         senderAddress: 'DoNotReply@partner-subscriptions.local',
       },
       auth: {
-        issuers: ['https://127.0.0.1:7443'],
-        audience: 'api://partner-subscriptions',
+        issuers: ['https://127.0.0.1:7443/{tenantid}/v2.0'],
+        audiences: ['api://partner-subscriptions', 'partner-subscriptions-api'],
+        scope: 'access_as_user',
+        homeTenantId: '30984cb4-46f1-58b5-8a1c-c26dcfeb7f90',
         jwksUri: undefined,
       },
+      invitationSecret: 'an-invitation-secret-of-at-least-32-characters',
       publicBaseUrl: 'http://localhost:7071',
       healthTimeoutMs: 2000,
       assignments: { cooldownDays: 90, invitationTtlDays: 30, emailStaleMinutes: 10 },
       signIn: {
         clientId: 'partner-subscriptions-api',
         clientSecret: 'local-dev-secret',
-        authority: 'https://127.0.0.1:7443',
+        authority: 'https://127.0.0.1:7443/organizations/v2.0',
         protocolMode: 'OIDC',
         sessionSecret: 'a-session-secret-of-at-least-32-characters',
       },
@@ -212,10 +217,29 @@ describe('parseConfig', () => {
       aLocalEnvironment({ AUTH_ADDITIONAL_ISSUERS: ' https://a.example/v2.0 , ,https://b.example/v2.0 ' }),
     );
     expect(config.auth.issuers).toEqual([
-      'https://127.0.0.1:7443',
+      'https://127.0.0.1:7443/{tenantid}/v2.0',
       'https://a.example/v2.0',
       'https://b.example/v2.0',
     ]);
+  });
+
+  it('names a home tenant that is not a GUID, and a short invitation secret', () => {
+    const message = configurationErrorFor(
+      aLocalEnvironment({ AUTH_HOME_TENANT_ID: 'home', INVITATION_SECRET: 'too-short' }),
+    );
+    expect(message).toMatch(/^- AUTH_HOME_TENANT_ID: must be the home tenant id/m);
+    expect(message).toMatch(/^- INVITATION_SECRET: must be at least 32 characters/m);
+  });
+
+  it('lower-cases the home tenant and accepts the client id as a second audience', () => {
+    const config = parseConfig(
+      aLocalEnvironment({
+        AUTH_HOME_TENANT_ID: 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE',
+        AUTH_CLIENT_ID: 'client-guid',
+      }),
+    );
+    expect(config.auth.homeTenantId).toBe('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+    expect(config.auth.audiences).toEqual(['api://partner-subscriptions', 'client-guid']);
   });
 
   it('coerces HEALTH_TIMEOUT_MS to a number', () => {

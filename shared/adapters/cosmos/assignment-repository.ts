@@ -93,29 +93,17 @@ export class CosmosAssignmentRepository implements AssignmentRepository {
     return resources.map((document) => fromDocument<Assignment>(document));
   }
 
-  async listBySubscriber(identity: {
-    issuer: string;
-    subject: string;
-    objectId?: string | undefined;
-  }): Promise<Assignment[]> {
+  async listBySubscriber(identity: { tenantId: string; objectId: string }): Promise<Assignment[]> {
     const container = await this.container();
-    const run = async (field: 'subject' | 'objectId', value: string) => {
-      const iterator = container.items.query({
-        query: `SELECT * FROM c WHERE c.type = 'assignment' AND c.subscriber.issuer = @issuer AND c.subscriber.${field} = @value`,
-        parameters: [
-          { name: '@issuer', value: identity.issuer },
-          { name: '@value', value },
-        ],
-      });
-      const { resources } = await cosmosCall(() => iterator.fetchAll());
-      return resources.map((document) => fromDocument<Assignment>(document));
-    };
-    const found = await run('subject', identity.subject);
-    if (identity.objectId) {
-      for (const extra of await run('objectId', identity.objectId)) {
-        if (!found.some((a) => a.assignmentId === extra.assignmentId)) found.push(extra);
-      }
-    }
-    return found;
+    const iterator = container.items.query({
+      query:
+        "SELECT * FROM c WHERE c.type = 'assignment' AND c.subscriber.tenantId = @tenantId AND c.subscriber.objectId = @objectId",
+      parameters: [
+        { name: '@tenantId', value: identity.tenantId.toLowerCase() },
+        { name: '@objectId', value: identity.objectId.toLowerCase() },
+      ],
+    });
+    const { resources } = await cosmosCall(() => iterator.fetchAll());
+    return resources.map((document) => fromDocument<Assignment>(document));
   }
 }

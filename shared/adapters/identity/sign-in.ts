@@ -19,9 +19,11 @@ export interface SignInStart {
 export interface SignedIn {
   issuer: string;
   subject: string;
-  objectId?: string | undefined;
-  tenantId?: string | undefined;
+  tenantId: string;
+  objectId: string;
   email?: string | undefined;
+  /** `email`, `preferred_username` and `upn` as the tenant set them, lower-cased (activation compares them). */
+  signInNames: string[];
   name?: string | undefined;
   givenName?: string | undefined;
   familyName?: string | undefined;
@@ -103,20 +105,27 @@ export async function completeSignIn(options: {
   }
   const { auth, signIn } = config();
   verifyIdToken ??= createJwtVerifier({ issuers: auth.issuers, jwksUri: auth.jwksUri });
-  const claims = (await verifyIdToken(idToken, signIn.clientId)) as Record<string, unknown>;
+  const claims = (await verifyIdToken(idToken, [signIn.clientId])) as Record<string, unknown>;
   if (claims['nonce'] !== options.nonce) {
     throw new AppError(
       'unauthenticated',
       'The sign-in response does not belong to this sign-in. Start again.',
     );
   }
-  const email = str(claims, 'email') ?? str(claims, 'preferred_username') ?? str(claims, 'upn');
+  const signInNames = [
+    ...new Set(
+      ['email', 'preferred_username', 'upn']
+        .map((key) => str(claims, key)?.trim().toLowerCase())
+        .filter((name): name is string => Boolean(name)),
+    ),
+  ];
   return {
     issuer: str(claims, 'iss')!,
     subject: str(claims, 'sub')!,
-    objectId: str(claims, 'oid'),
-    tenantId: str(claims, 'tid'),
-    email: email?.toLowerCase(),
+    tenantId: str(claims, 'tid')!.toLowerCase(),
+    objectId: str(claims, 'oid')!.toLowerCase(),
+    email: signInNames[0],
+    signInNames,
     name: str(claims, 'name'),
     givenName: str(claims, 'given_name'),
     familyName: str(claims, 'family_name'),

@@ -1,9 +1,9 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import type { Principal } from '../../domain/principal.js';
+import { effectiveRoles, type Principal } from '../../domain/principal.js';
 
-/** Verifies bearer tokens: signature against the issuer's JWKS, issuer, audience, expiry and algorithm. */
+/** Verifies bearer tokens: access tokens for this API, from an accepted issuer, naming their tenant. */
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
@@ -11,6 +11,7 @@ export interface TokenVerifier {
 const ALGORITHMS = ['RS256'];
 const CLOCK_TOLERANCE_SECONDS = 60;
 const TENANT_PLACEHOLDER = '{tenantid}';
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 export async function discoverJwksUri(issuer: string): Promise<string> {
   const base = issuer.replace(TENANT_PLACEHOLDER, 'common').replace(/\/+$/, '');
@@ -23,19 +24,33 @@ export async function discoverJwksUri(issuer: string): Promise<string> {
   return document.jwks_uri;
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /**
- * Whether a token's issuer is accepted. An issuer may be a template with `{tenantid}` (Microsoft Entra
- * multi-tenant: https://login.microsoftonline.com/{tenantid}/v2.0), matching any tenant GUID.
+ * The tenant a token's issuer speaks for, or null when the issuer is not accepted. An accepted issuer
+ * may be a template with `{tenantid}` (Microsoft Entra multi-tenant:
+ * https://login.microsoftonline.com/{tenantid}/v2.0), which matches any tenant GUID in that place; a
+ * literal issuer speaks for the tenant GUID it contains.
  */
-export function issuerAccepted(issuers: readonly string[], issuer: string | undefined): boolean {
-  if (!issuer) return false;
-  return issuers.some((allowed) => {
-    if (!allowed.includes(TENANT_PLACEHOLDER)) return allowed === issuer;
+export function tenantOfIssuer(issuers: readonly string[], issuer: string | undefined): string | null {
+  if (!issuer) return null;
+  for (const allowed of issuers) {
+    if (!allowed.includes(TENANT_PLACEHOLDER)) {
+      if (allowed === issuer) return GUID.exec(issuer)?.[0]?.toLowerCase() ?? null;
+      continue;
+    }
     const [before, after] = allowed.split(TENANT_PLACEHOLDER) as [string, string];
-    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return new RegExp(`^${escape(before)}[0-9a-f-]{36}${escape(after)}$`, 'i').test(issuer);
-  });
+    const match = new RegExp(`^${escapeRegExp(before)}(${GUID.source})${escapeRegExp(after)}$`, 'i').exec(
+      issuer,
+    );
+    if (match) return match[1]!.toLowerCase();
+  }
+  return null;
 }
+
+/** Whether a token's issuer is one of the accepted issuers. */
+export const issuerAccepted = (issuers: readonly string[], issuer: string | undefined): boolean =>
+  tenantOfIssuer(issuers, issuer) !== null;
 
 function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
@@ -45,7 +60,13 @@ function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): st
   return 'The token is not valid.';
 }
 
-/** Verifies a JWT from the configured identity provider for one audience and returns its claims. */
+const refuse = (message: string) => new AppError('unauthenticated', message);
+
+/**
+ * Verifies a JWT from the configured identity provider for one of `audiences`: signature, algorithm,
+ * expiry, an accepted issuer, and a `tid` equal to the tenant that issuer speaks for (so a token cannot
+ * claim one tenant while being issued for another). Returns its claims.
+ */
 export function createJwtVerifier(options: { issuers: string[]; jwksUri?: string | undefined }) {
   let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   const keys = async () => {
@@ -55,7 +76,7 @@ export function createJwtVerifier(options: { issuers: string[]; jwksUri?: string
     }
     return jwks;
   };
-  return async (token: string, audience: string): Promise<JWTPayload> => {
+  return async (token: string, audiences: string[]): Promise<JWTPayload> => {
     let resolvedKeys: ReturnType<typeof createRemoteJWKSet>;
     try {
       resolvedKeys = await keys();
@@ -63,52 +84,84 @@ export function createJwtVerifier(options: { issuers: string[]; jwksUri?: string
       throw new AppError(
         'dependency-unavailable',
         'The identity provider cannot be reached to check the token.',
-        {
-          cause: error instanceof Error ? error.message : String(error),
-        },
+        { cause: error instanceof Error ? error.message : String(error) },
       );
     }
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, resolvedKeys, {
-        audience,
+      ({ payload } = await jwtVerify(token, resolvedKeys, {
+        audience: audiences,
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['sub', 'exp', 'iss', 'aud'],
-      });
-      if (!issuerAccepted(options.issuers, payload.iss)) {
-        throw new AppError('unauthenticated', "The token's iss claim is not accepted.");
-      }
-      return payload;
+        requiredClaims: ['sub', 'exp', 'iss', 'aud', 'tid', 'oid'],
+      }));
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError)
-        throw new AppError('unauthenticated', describeJoseError(error));
+      if (error instanceof joseErrors.JOSEError) throw refuse(describeJoseError(error));
       throw error;
     }
+    const issuerTenant = tenantOfIssuer(options.issuers, payload.iss);
+    if (issuerTenant === null) throw refuse("The token's iss claim is not accepted.");
+    const tid = payload['tid'];
+    if (typeof tid !== 'string' || tid.toLowerCase() !== issuerTenant) {
+      throw refuse("The token's tid claim does not match the tenant of its issuer.");
+    }
+    if (typeof payload['oid'] !== 'string' || !GUID.test(payload['oid'])) {
+      throw refuse("The token's oid claim is not an object id.");
+    }
+    return payload;
   };
 }
 
-export function toPrincipal(payload: JWTPayload): Principal {
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/**
+ * An access token for this API, not any token the issuer signs for this audience: a user's (delegated)
+ * token carries the API's scope in `scp`; an application's carries `roles` and `idtyp: app`. An ID
+ * token (it carries a `nonce` in our flows and never `scp`) is refused, even though Entra gives it the
+ * same audience as an access token for this API.
+ */
+function assertAccessToken(payload: JWTPayload, scope: string): void {
+  if (payload['nonce'] !== undefined) throw refuse('An ID token is not an access token for this API.');
+  const scopes = typeof payload['scp'] === 'string' ? payload['scp'].split(' ') : [];
+  if (scopes.includes(scope)) return;
+  const appToken = payload['idtyp'] === 'app' && strings(payload['roles']).length > 0;
+  if (!appToken) throw refuse(`The token is not an access token for this API (scope ${scope}).`);
+}
+
+export function toPrincipal(payload: JWTPayload, homeTenantId: string): Principal {
   const str = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
-  const roles = Array.isArray(payload['roles']) ? payload['roles'].filter((r) => typeof r === 'string') : [];
+  const tenantId = str('tid')!.toLowerCase();
   const email = str('email') ?? str('preferred_username') ?? str('upn');
+  // Entra's xms_edov: the email's domain is verified by the tenant that issued the token.
+  const verifiedEmail = payload['xms_edov'] === true ? str('email')?.toLowerCase() : undefined;
   return {
     issuer: payload.iss!,
     subject: payload.sub!,
-    objectId: str('oid'),
-    tenantId: str('tid'),
+    tenantId,
+    objectId: str('oid')!.toLowerCase(),
     email: email?.toLowerCase(),
+    verifiedEmail,
     name: str('name'),
-    roles,
+    roles: effectiveRoles(strings(payload['roles']), tenantId, homeTenantId),
   };
 }
 
 export function createTokenVerifier(options: {
   issuers: string[];
-  audience: string;
+  audiences: string[];
+  scope: string;
+  homeTenantId: string;
   jwksUri?: string | undefined;
 }): TokenVerifier {
   const verifyJwt = createJwtVerifier(options);
-  return { verify: async (token) => toPrincipal(await verifyJwt(token, options.audience)) };
+  return {
+    verify: async (token) => {
+      const payload = await verifyJwt(token, options.audiences);
+      assertAccessToken(payload, options.scope);
+      return toPrincipal(payload, options.homeTenantId);
+    },
+  };
 }
 
 let verifier: TokenVerifier | undefined;

@@ -64,12 +64,15 @@ export const signIn = {
 
 export const signOut = {
   name: 'signout',
-  method: 'GET',
+  method: 'POST',
   route: 'signout',
-  summary: 'Ends the subscriber session',
+  summary: 'Ends the subscriber session (a form POST carrying the session CSRF token)',
   tags: ['activation'],
   access: 'anonymous',
-  responses: { 200: html },
+  bodyFormat: 'form',
+  maxBodyBytes: 4 * 1024,
+  body: z.object({ csrfToken: z.string().max(200).optional() }),
+  responses: { 200: html, 403: html },
 } as const satisfies EndpointSpec;
 
 export const profileGet = {

@@ -24,8 +24,15 @@ export const DomainSchema = z
     'must be a domain name such as contoso.com',
   );
 
-/** A path segment id: anything else simply does not exist (404), so it is only bounded here. */
-export const IdSegmentSchema = z.string().min(1).max(64);
+/**
+ * A path segment id: letters, digits and `-_.:` up to 64 characters, which is all the ids this API makes.
+ * Anything else (`/ \\ # ?`, spaces, control characters, a Cosmos DB id over 255 characters) cannot name a
+ * document, so the endpoint answers 404 for it before any storage call.
+ */
+export const IdSegmentSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'not an id this API makes')
+  .meta({ example: '3f2b8c1e-7a4d-4e2b-9c1a-2b3c4d5e6f70' });
 
 export const PartnerPathSchema = z.strictObject({ partnerId: PartnerIdSchema });
 

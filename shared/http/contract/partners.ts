@@ -19,14 +19,28 @@ const CompetencySchema = z.strictObject({
   level: z.enum(COMPETENCY_LEVELS),
 });
 
+const ProgramAdministratorSchema = z
+  .object({
+    email: z.string(),
+    objectId: z.string().nullable().meta({ description: 'Bound at the first call; null until then.' }),
+    boundAt: z.string().nullable(),
+  })
+  .meta({ id: 'ProgramAdministrator' });
+
 export const CreatePartnerBody = z
   .strictObject({
     partnerId: PartnerIdSchema,
     name: z.string().trim().min(1).max(200),
     program: z.enum(PROGRAMS),
     verifiedDomains: z.array(DomainSchema).min(1).max(50),
-    tenantId: z.uuid().optional(),
-    programAdministrators: z.array(EmailSchema).min(1).max(50),
+    tenantId: z.uuid().meta({
+      description:
+        "The partner's Microsoft Entra tenant id. Its Program Administrators and subscribers must be identities of this tenant.",
+    }),
+    programAdministrators: z.array(EmailSchema).min(1).max(50).meta({
+      description:
+        'Work emails of the Program Administrators. Each is bound to its Entra object id at its first call (only from the partner tenant, by a domain-verified email claim); afterwards only tenant + object id match.',
+    }),
     competencies: z.array(CompetencySchema).max(50).optional(),
     entitlements: z.array(EntitlementSchema).min(1).max(5).optional(),
   })
@@ -36,8 +50,10 @@ export const UpdatePartnerBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     verifiedDomains: z.array(DomainSchema).min(1).max(50).optional(),
-    tenantId: z.uuid().nullable().optional(),
-    programAdministrators: z.array(EmailSchema).min(1).max(50).optional(),
+    programAdministrators: z.array(EmailSchema).min(1).max(50).optional().meta({
+      description:
+        'The full list of administrator emails. An email kept keeps its binding; a new or changed email starts unbound.',
+    }),
     entitlements: z.array(EntitlementSchema).min(1).max(5).optional(),
   })
   .meta({ id: 'UpdatePartner' });
@@ -48,8 +64,8 @@ export const PartnerSchema = z
     name: z.string(),
     program: z.enum(PROGRAMS),
     verifiedDomains: z.array(z.string()),
-    tenantId: z.string().nullable(),
-    programAdministrators: z.array(z.string()),
+    tenantId: z.string(),
+    programAdministrators: z.array(ProgramAdministratorSchema),
     competencies: z.array(CompetencySchema),
     entitlements: z.array(EntitlementSchema),
     technicalContacts: z.record(z.enum(TECHNICAL_CONTACT_SLOTS), z.string().nullable()),

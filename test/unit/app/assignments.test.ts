@@ -1,3 +1,4 @@
+import { rejectionOf } from '../support/app-error.js';
 import { describe, expect, it } from 'vitest';
 import {
   getUsage,
@@ -8,7 +9,6 @@ import {
 } from '../../../shared/app/assignments.js';
 import type { CallContext } from '../../../shared/app/ports.js';
 import { hashToken, tokenMatches } from '../../../shared/app/tokens.js';
-import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
 import type { Partner } from '../../../shared/domain/partner.js';
 import { activateSeat } from '../../../shared/domain/seats.js';
 import { LATER, NOW } from '../../mothers/clock.js';
@@ -22,6 +22,7 @@ import {
   FakeEmailQueue,
   FakePartnerRepository,
   FakePersonRepository,
+  TEST_INVITATIONS,
 } from '../support/fakes.js';
 
 const grace = aPerson({ personId: 'p-grace', email: 'grace@contoso.com', emailLower: 'grace@contoso.com' });
@@ -66,6 +67,7 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
     assignments,
     audit,
     emails,
+    invitations: TEST_INVITATIONS,
     policy: { cooldownDays: 90, invitationTtlDays: 30 },
     warn: (event, fields) => warnings.push({ event, fields }),
   };
@@ -74,16 +76,6 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
 
 const grantTo = (world: World, personId: string, at: Date = NOW) =>
   grantPrivilege(world.deps, ctx(at), 'contoso', { personId, privilege: 'visual-studio-subscriptions' });
-
-async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 describe('grantPrivilege', () => {
   it('takes a seat, stores the invited assignment and queues the invitation with a token whose hash matches', async () => {
@@ -122,10 +114,13 @@ describe('grantPrivilege', () => {
       sequence: 1,
       correlationId: 'corr-1',
     });
-    expect(message.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(hashToken(message.token!)).toBe(created.value.invitation.tokenHash);
-    expect(tokenMatches(created.value.invitation.tokenHash, message.token!)).toBe(true);
-    expect(created.value.invitation.tokenHash).not.toBe(message.token);
+    // The message carries no secret: the link's token is derived from the invitation when the email is made.
+    expect(Object.keys(message).sort()).toEqual(['assignmentId', 'correlationId', 'partnerId', 'sequence']);
+    const token = TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version: 1 });
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(hashToken(token)).toBe(created.value.invitation.tokenHash);
+    expect(tokenMatches(created.value.invitation.tokenHash, token)).toBe(true);
+    expect(JSON.stringify(created.value)).not.toContain(token);
   });
 
   it('sends the invitation to the notification email when the person has one', async () => {
@@ -364,7 +359,9 @@ describe('resendInvitation', () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
     const { assignmentId } = created.value;
-    const firstToken = world.emails.messages[0]!.token!;
+    const tokenOf = (version: number) =>
+      TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version });
+    const firstToken = tokenOf(1);
 
     const resent = await resendInvitation(world.deps, ctx(LATER), 'contoso', assignmentId);
 
@@ -380,8 +377,8 @@ describe('resendInvitation', () => {
     expect(world.emails.messages).toHaveLength(2);
     const message = world.emails.messages[1]!;
     expect(message).toMatchObject({ assignmentId, sequence: 2, correlationId: 'corr-1' });
-    expect(message.token).not.toBe(firstToken);
-    expect(tokenMatches(resent.value.invitation.tokenHash, message.token!)).toBe(true);
+    expect(tokenOf(2)).not.toBe(firstToken);
+    expect(tokenMatches(resent.value.invitation.tokenHash, tokenOf(2))).toBe(true);
     // The previous link dies (rule 9).
     expect(tokenMatches(resent.value.invitation.tokenHash, firstToken)).toBe(false);
     expect(world.audit.events.at(-1)).toMatchObject({

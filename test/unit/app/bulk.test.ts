@@ -1,3 +1,5 @@
+import { rejectionOf } from '../support/app-error.js';
+import { CONTOSO_TENANT, objectIdOf } from '../../mothers/principal.js';
 import { describe, expect, it } from 'vitest';
 import {
   ROW_CLAIM_TIMEOUT_MS,
@@ -12,7 +14,6 @@ import { personIdFor } from '../../../shared/app/ids.js';
 import type { BulkChunkMessage, CallContext } from '../../../shared/app/ports.js';
 import { deterministicUuid } from '../../../shared/app/tokens.js';
 import type { BulkRowResult } from '../../../shared/domain/bulk.js';
-import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
 import type { Partner } from '../../../shared/domain/partner.js';
 import type { Person } from '../../../shared/domain/person.js';
 import type { Principal } from '../../../shared/domain/principal.js';
@@ -31,6 +32,7 @@ import {
   FakePartnerRepository,
   FakePersonRepository,
   FakeUploadStore,
+  TEST_INVITATIONS,
 } from '../support/fakes.js';
 
 const PARTNER = 'contoso';
@@ -103,6 +105,7 @@ function aWorld(partner: Partner = aPartner(), ...people: Person[]): World {
       assignments,
       audit,
       emails,
+      invitations: TEST_INVITATIONS,
       policy: { cooldownDays: 90, invitationTtlDays: 30 },
       warn: () => undefined,
     },
@@ -161,16 +164,6 @@ async function runJob(world: World, rows: unknown[]): Promise<{ jobId: string; r
 }
 
 const verdicts = (results: BulkRowResult[]) => results.map((r) => [r.row, r.outcome, r.code]);
-
-async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 function expectNothingStored(world: World): void {
   expect(world.jobs.allJobs()).toEqual([]);
@@ -242,8 +235,10 @@ describe('submitBulkJob', () => {
       chunks: 3,
       createdAt: NOW.toISOString(),
       createdBy: {
-        issuer: 'https://login.example.test/tenant/v2.0',
+        issuer: `https://login.example.test/${CONTOSO_TENANT}/v2.0`,
         subject: 'subject-admin',
+        tenantId: CONTOSO_TENANT,
+        objectId: objectIdOf(CONTOSO_TENANT, 'ada@contoso.com'),
         email: 'ada@contoso.com',
         roles: [],
       },

@@ -6,7 +6,8 @@ import {
   type DispatchDeps,
 } from '../../../shared/app/email-dispatch.js';
 import type { EmailDispatchMessage } from '../../../shared/app/ports.js';
-import { hashToken, newInvitationToken, tokenMatches } from '../../../shared/app/tokens.js';
+import { invitationTokenHash } from '../../../shared/app/assignments.js';
+import { hashToken, hmacInvitationTokens } from '../../../shared/app/tokens.js';
 import {
   endAssignment,
   recordAttempt,
@@ -26,7 +27,12 @@ import {
   FakeLinks,
   FakePartnerRepository,
   FakePersonRepository,
+  TEST_INVITATIONS,
 } from '../support/fakes.js';
+
+const tokenOf = (assignmentId: string, version = 1) =>
+  TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version });
+const hashFor = (assignmentId: string) => invitationTokenHash(TEST_INVITATIONS, 'contoso', assignmentId);
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const minutesAfter = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);
@@ -43,8 +49,8 @@ interface World {
 
 /** Contoso; Grace (person-1) invited to a-1 with a real token; the dispatch message for it. */
 function aWorld(assignment?: (a: Assignment) => Assignment): World {
-  const { token, hash } = newInvitationToken();
-  const invited = anAssignment({}, { tokenHash: hash });
+  const token = tokenOf('a-1');
+  const invited = anAssignment({}, { tokenHash: hashToken(token) });
   const assignments = new FakeAssignmentRepository(assignment ? assignment(invited) : invited);
   const sender = new FakeEmailSender();
   const emails = new FakeEmailQueue();
@@ -56,9 +62,10 @@ function aWorld(assignment?: (a: Assignment) => Assignment): World {
     sender,
     emails,
     links: new FakeLinks(),
+    invitations: TEST_INVITATIONS,
     now: clock.now,
   };
-  const message = { partnerId: 'contoso', assignmentId: 'a-1', sequence: 1, token, correlationId: 'corr-1' };
+  const message = { partnerId: 'contoso', assignmentId: 'a-1', sequence: 1, correlationId: 'corr-1' };
   return { deps, assignments, sender, emails, clock, token, message };
 }
 
@@ -95,7 +102,7 @@ describe('dispatchEmail', () => {
   });
 
   it('drops a message for an older sequence (a resend superseded it) without sending', async () => {
-    const world = aWorld((a) => reissueInvitation(a, 'newer-hash', a.delivery.to, NOW, INVITATION_POLICY));
+    const world = aWorld((a) => reissueInvitation(a, hashFor('a-1'), a.delivery.to, NOW, INVITATION_POLICY));
     const before = stored(world);
     await expect(dispatchEmail(world.deps, world.message)).resolves.toBe('stale');
     expect(world.sender.calls).toEqual([]);
@@ -118,10 +125,15 @@ describe('dispatchEmail', () => {
     },
   );
 
-  it('drops an invitation message that carries no token (it could not hold a working link)', async () => {
+  it('does not send a link that cannot work: the secret changed since the invitation was made', async () => {
     const world = aWorld();
-    await expect(dispatchEmail(world.deps, { ...world.message, token: undefined })).resolves.toBe('stale');
+    const rotated = {
+      ...world.deps,
+      invitations: hmacInvitationTokens('another-secret-after-a-rotation-0123456789'),
+    };
+    await expect(dispatchEmail(rotated, world.message)).rejects.toThrow('INVITATION_SECRET changed');
     expect(world.sender.calls).toEqual([]);
+    expect(stored(world).delivery.state).toBe('queued');
   });
 
   it('drops a message whose delivery was already marked failed', async () => {
@@ -143,7 +155,7 @@ describe('dispatchEmail', () => {
 
   it('sends a revocation without any token or link', async () => {
     const world = aWorld((a) => endAssignment(a, 'revoked', 'grace.notify@contoso.com', NOW));
-    const revocation = { ...world.message, sequence: 2, token: undefined };
+    const revocation = { ...world.message, sequence: 2 };
     await expect(dispatchEmail(world.deps, revocation)).resolves.toBe('sent');
     const email = world.sender.calls[0]!;
     expect(email.to).toBe('grace.notify@contoso.com');
@@ -161,11 +173,11 @@ describe('dispatchEmail', () => {
     expect(first).toMatch(UUID_V5);
     expect(redelivered).toBe(first);
 
-    const { token, hash } = newInvitationToken();
     await world.assignments.update('contoso', 'a-1', (a) =>
-      reissueInvitation(a, hash, a.delivery.to, NOW, INVITATION_POLICY),
+      reissueInvitation(a, hashFor('a-1'), a.delivery.to, NOW, INVITATION_POLICY),
     );
-    await expect(dispatchEmail(world.deps, { ...world.message, sequence: 2, token })).resolves.toBe('sent');
+    await expect(dispatchEmail(world.deps, { ...world.message, sequence: 2 })).resolves.toBe('sent');
+    expect(world.sender.calls[2]!.plainText).toContain(`token=${tokenOf('a-1', 2)}`);
     const resent = world.sender.calls[2]!.operationId;
     expect(resent).toMatch(UUID_V5);
     expect(resent).not.toBe(first);
@@ -173,10 +185,9 @@ describe('dispatchEmail', () => {
 
   it('gives different assignments different operationIds for the same sequence', async () => {
     const world = aWorld();
-    const { token, hash } = newInvitationToken();
-    world.assignments.put(anAssignment({}, { assignmentId: 'a-2', tokenHash: hash }));
+    world.assignments.put(anAssignment({}, { assignmentId: 'a-2', tokenHash: hashToken(tokenOf('a-2')) }));
     await dispatchEmail(world.deps, world.message);
-    await dispatchEmail(world.deps, { ...world.message, assignmentId: 'a-2', token });
+    await dispatchEmail(world.deps, { ...world.message, assignmentId: 'a-2' });
     const [one, two] = world.sender.calls.map((c) => c.operationId);
     expect(one).not.toBe(two);
   });
@@ -246,7 +257,7 @@ describe('markEmailFailed', () => {
   });
 
   it('does not touch a newer email or one already sent', async () => {
-    const resent = aWorld((a) => reissueInvitation(a, 'h2', a.delivery.to, NOW, INVITATION_POLICY));
+    const resent = aWorld((a) => reissueInvitation(a, hashFor('a-1'), a.delivery.to, NOW, INVITATION_POLICY));
     await markEmailFailed(resent.deps, resent.message, 5);
     expect(stored(resent).delivery).toMatchObject({ sequence: 2, state: 'queued' });
 
@@ -264,12 +275,12 @@ describe('markEmailFailed', () => {
 });
 
 describe('requeueStaleEmails', () => {
-  const policy = { emailStaleMinutes: 15, invitationTtlDays: 30 };
+  const policy = { emailStaleMinutes: 15 };
 
   /** At NOW + 60 min: a-stale (queued at NOW) and a-revoked (revocation queued at NOW) are stale, the others not. */
   function aTimerWorld() {
     const assignments = new FakeAssignmentRepository(
-      anAssignment({}, { assignmentId: 'a-stale', tokenHash: 'old-hash' }),
+      anAssignment({}, { assignmentId: 'a-stale', tokenHash: hashToken(tokenOf('a-stale')) }),
       anAssignment({}, { assignmentId: 'a-fresh' }, minutesAfter(NOW, 50)),
       recordSent(anAssignment({}, { assignmentId: 'a-sent' }), 1, NOW),
       recordAttempt(anAssignment({}, { assignmentId: 'a-throttled' }), 1, 'throttled', minutesAfter(NOW, 55)),
@@ -297,20 +308,15 @@ describe('requeueStaleEmails', () => {
     }
   });
 
-  it('gives a stale invitation a new link: the queued token hashes to the new invitation.tokenHash', async () => {
+  it('re-sends a stale invitation with the same link: only the delivery moves to a new sequence', async () => {
     const world = aTimerWorld();
+    const invitationBefore = world.assignments.current('contoso', 'a-stale').invitation;
     await requeueStaleEmails(world.deps, policy, 'corr-timer');
     const message = world.emails.messages.find((m) => m.assignmentId === 'a-stale')!;
     const requeued = world.assignments.current('contoso', 'a-stale');
 
-    expect(message.token).toEqual(expect.any(String));
-    expect(hashToken(message.token!)).toBe(requeued.invitation.tokenHash);
-    expect(tokenMatches(requeued.invitation.tokenHash, message.token!)).toBe(true);
-    expect(requeued.invitation).toMatchObject({
-      version: 2,
-      issuedAt: '2025-03-10T13:00:00.000Z',
-      expiresAt: '2025-04-09T13:00:00.000Z',
-    });
+    expect(Object.keys(message).sort()).toEqual(['assignmentId', 'correlationId', 'partnerId', 'sequence']);
+    expect(requeued.invitation).toEqual(invitationBefore);
     expect(requeued.delivery).toMatchObject({
       sequence: 2,
       kind: 'invitation',
@@ -319,12 +325,10 @@ describe('requeueStaleEmails', () => {
     });
   });
 
-  it('re-queues a revocation without a token and without touching the invitation', async () => {
+  it('re-queues a revocation without touching the invitation', async () => {
     const world = aTimerWorld();
     const invitationBefore = world.assignments.current('contoso', 'a-revoked').invitation;
     await requeueStaleEmails(world.deps, policy, 'corr-timer');
-    const message = world.emails.messages.find((m) => m.assignmentId === 'a-revoked')!;
-    expect(message.token).toBeUndefined();
     const requeued = world.assignments.current('contoso', 'a-revoked');
     expect(requeued.invitation).toEqual(invitationBefore);
     expect(requeued.delivery).toMatchObject({ sequence: 3, kind: 'revocation', state: 'queued' });
@@ -337,7 +341,7 @@ describe('requeueStaleEmails', () => {
     expect(world.emails.queued).toHaveLength(2);
   });
 
-  it('sends the re-queued invitation with its new link, and drops the old message', async () => {
+  it('sends the re-queued invitation with the same working link, and drops the old message', async () => {
     const world = aWorld();
     world.clock.set(minutesAfter(NOW, 60));
     await requeueStaleEmails(world.deps, policy, 'corr-timer');
@@ -345,6 +349,6 @@ describe('requeueStaleEmails', () => {
     await expect(dispatchEmail(world.deps, world.message)).resolves.toBe('stale');
     await expect(dispatchEmail(world.deps, requeued)).resolves.toBe('sent');
     expect(world.sender.calls).toHaveLength(1);
-    expect(world.sender.calls[0]!.plainText).toContain(`token=${requeued.token}`);
+    expect(world.sender.calls[0]!.plainText).toContain(`token=${tokenOf('a-1')}`);
   });
 });

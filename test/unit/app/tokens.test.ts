@@ -3,47 +3,60 @@ import { describe, expect, it } from 'vitest';
 import {
   deterministicUuid,
   hashToken,
-  newInvitationToken,
+  hmacInvitationTokens,
   tokenMatches,
 } from '../../../shared/app/tokens.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('newInvitationToken', () => {
-  it('gives 32 random bytes as unpadded base64url (43 characters)', () => {
-    const { token } = newInvitationToken();
+describe('hmacInvitationTokens', () => {
+  const tokens = hmacInvitationTokens('a-test-invitation-secret-of-some-length-0123');
+  const invitation = { partnerId: 'contoso', assignmentId: 'a-1', version: 1 };
+
+  it('gives an HMAC-SHA256 as unpadded base64url (43 characters), the same each time for one invitation', () => {
+    const token = tokens.tokenFor(invitation);
     expect(token).toHaveLength(43);
     expect(token).toMatch(BASE64URL);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    expect(Buffer.from(token, 'base64url').toString('base64url')).toBe(token);
+    expect(tokens.tokenFor({ ...invitation })).toBe(token);
   });
 
-  it('returns the SHA-256 of the token as its hash, never the token itself', () => {
-    const { token, hash } = newInvitationToken();
+  it('differs per partner, assignment and version, so a resend (a new version) makes a new link', () => {
+    const base = tokens.tokenFor(invitation);
+    expect(tokens.tokenFor({ ...invitation, version: 2 })).not.toBe(base);
+    expect(tokens.tokenFor({ ...invitation, assignmentId: 'a-2' })).not.toBe(base);
+    expect(tokens.tokenFor({ ...invitation, partnerId: 'fabrikam' })).not.toBe(base);
+    const many = Array.from({ length: 200 }, (_, version) => tokens.tokenFor({ ...invitation, version }));
+    expect(new Set(many).size).toBe(200);
+  });
+
+  it('cannot be made without the secret: another secret gives another token', () => {
+    const other = hmacInvitationTokens('another-test-invitation-secret-0123456789ab');
+    expect(other.tokenFor(invitation)).not.toBe(tokens.tokenFor(invitation));
+  });
+
+  it('stores as the SHA-256 of the token, never the token itself', () => {
+    const token = tokens.tokenFor(invitation);
+    const hash = hashToken(token);
     expect(hash).not.toBe(token);
-    expect(hash).not.toContain(token);
     expect(hash).toBe(createHash('sha256').update(token, 'utf8').digest('base64url'));
-    expect(hash).toBe(hashToken(token));
-    expect(Buffer.from(hash, 'base64url')).toHaveLength(32);
-  });
-
-  it('gives a different token (and hash) every time', () => {
-    const tokens = Array.from({ length: 200 }, () => newInvitationToken());
-    expect(new Set(tokens.map((t) => t.token)).size).toBe(200);
-    expect(new Set(tokens.map((t) => t.hash)).size).toBe(200);
   });
 });
 
 describe('tokenMatches', () => {
-  const { token, hash } = newInvitationToken();
+  const tokens = hmacInvitationTokens('a-test-invitation-secret-of-some-length-0123');
+  const token = tokens.tokenFor({ partnerId: 'contoso', assignmentId: 'a-1', version: 1 });
+  const hash = hashToken(token);
 
   it('accepts the token the hash was made from', () => {
     expect(tokenMatches(hash, token)).toBe(true);
   });
 
   it('refuses another token', () => {
-    expect(tokenMatches(hash, newInvitationToken().token)).toBe(false);
+    expect(
+      tokenMatches(hash, tokens.tokenFor({ partnerId: 'contoso', assignmentId: 'a-1', version: 2 })),
+    ).toBe(false);
   });
 
   it('refuses the token with one character changed', () => {

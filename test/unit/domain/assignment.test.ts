@@ -80,7 +80,7 @@ describe('reissueInvitation', () => {
     const original = sent();
     const reissued = reissueInvitation(
       original,
-      'token-hash-2',
+      () => 'token-hash-2',
       'grace@contoso.com',
       LATER,
       INVITATION_POLICY,
@@ -107,8 +107,8 @@ describe('reissueInvitation', () => {
   });
 
   it('keeps counting: a second resend is version 3, sequence 3', () => {
-    const once = reissueInvitation(anAssignment(), 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
-    const twice = reissueInvitation(once, 'h3', 'grace@contoso.com', LATER, INVITATION_POLICY);
+    const once = reissueInvitation(anAssignment(), () => 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
+    const twice = reissueInvitation(once, () => 'h3', 'grace@contoso.com', LATER, INVITATION_POLICY);
     expect([twice.invitation.version, twice.invitation.tokenHash, twice.delivery.sequence]).toEqual([
       3,
       'h3',
@@ -123,7 +123,7 @@ describe('reissueInvitation', () => {
         () =>
           reissueInvitation(
             anAssignment({ status }),
-            'token-hash-2',
+            () => 'token-hash-2',
             'grace@contoso.com',
             LATER,
             INVITATION_POLICY,
@@ -217,7 +217,7 @@ describe('recordSent', () => {
   });
 
   it('ignores a stale sequence', () => {
-    const resent = reissueInvitation(anAssignment(), 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
+    const resent = reissueInvitation(anAssignment(), () => 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
     expect(recordSent(resent, 1, LATER)).toBe(resent);
   });
 
@@ -272,7 +272,7 @@ describe('recordFailed', () => {
   });
 
   it('ignores a stale sequence', () => {
-    const resent = reissueInvitation(anAssignment(), 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
+    const resent = reissueInvitation(anAssignment(), () => 'h2', 'grace@contoso.com', NOW, INVITATION_POLICY);
     expect(recordFailed(resent, 1, 'late poison')).toBe(resent);
   });
 
@@ -284,16 +284,10 @@ describe('recordFailed', () => {
 });
 
 describe('requeueDelivery', () => {
-  it('gives a pending invitation a new token hash, a new version and a new sequence', () => {
+  it('gives a pending invitation a new delivery sequence and keeps its link (the token is derived, not stored)', () => {
     const stale = recordAttempt(anAssignment(), 1, 'boom', null);
-    const requeued = requeueDelivery(stale, 'token-hash-2', LATER, INVITATION_POLICY);
-    expect(requeued.invitation).toEqual({
-      version: 2,
-      tokenHash: 'token-hash-2',
-      issuedAt: '2025-04-01T08:30:00.000Z',
-      expiresAt: '2025-05-01T08:30:00.000Z',
-      usedAt: null,
-    });
+    const requeued = requeueDelivery(stale, LATER);
+    expect(requeued.invitation).toEqual(stale.invitation);
     expect(requeued.delivery).toEqual({
       sequence: 2,
       kind: 'invitation',
@@ -309,7 +303,7 @@ describe('requeueDelivery', () => {
 
   it('re-queues a revocation under a new sequence only, keeping the invitation', () => {
     const ended = revoked();
-    const requeued = requeueDelivery(ended, 'token-hash-2', minutesAfter(LATER, 60), INVITATION_POLICY);
+    const requeued = requeueDelivery(ended, minutesAfter(LATER, 60));
     expect(requeued.invitation).toEqual(ended.invitation);
     expect(requeued.delivery).toMatchObject({
       sequence: 3,
@@ -319,13 +313,6 @@ describe('requeueDelivery', () => {
       queuedAt: '2025-04-01T09:30:00.000Z',
     });
     expect(requeued.status).toBe('revoked');
-  });
-
-  it('keeps the invitation when no new token hash is given', () => {
-    const original = anAssignment();
-    const requeued = requeueDelivery(original, null, LATER, INVITATION_POLICY);
-    expect(requeued.invitation).toEqual(original.invitation);
-    expect(requeued.delivery.sequence).toBe(2);
   });
 });
 

@@ -3,7 +3,11 @@ import {
   createPartner,
   emailDomain,
   isInVerifiedDomain,
+  administratorEmails,
+  administratorToBind,
+  bindAdministrator,
   isProgramAdministrator,
+  isDesignatedAdministrator,
   releasePerson,
   setRoles,
   slotOf,
@@ -22,6 +26,7 @@ import {
   gold,
   silver,
 } from '../../mothers/partner.js';
+import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../mothers/principal.js';
 import { appErrorFrom } from '../support/app-error.js';
 
 const anEntitlement = (overrides: Partial<Entitlement> = {}): Entitlement => ({
@@ -73,7 +78,7 @@ describe('createPartner', () => {
     expect(partner.entitlements).toEqual(given);
   });
 
-  it('sets the remaining fields: no slots held, tenant lower-cased or null, timestamps at now', () => {
+  it('sets the remaining fields: no slots held, tenant lower-cased, timestamps at now', () => {
     const partner = createPartner(aNewPartner({ tenantId: 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE' }), NOW);
     expect(partner).toMatchObject({
       partnerId: 'contoso',
@@ -84,7 +89,17 @@ describe('createPartner', () => {
       createdAt: '2025-03-10T12:00:00.000Z',
       updatedAt: '2025-03-10T12:00:00.000Z',
     });
-    expect(createPartner(aNewPartner(), NOW).tenantId).toBeNull();
+  });
+
+  it('designates the administrators by email, none of them bound yet', () => {
+    const partner = createPartner(
+      aNewPartner({ programAdministrators: ['ada@contoso.com', 'bob@contoso.com'] }),
+      NOW,
+    );
+    expect(partner.programAdministrators).toEqual([
+      { email: 'ada@contoso.com', objectId: null, boundAt: null },
+      { email: 'bob@contoso.com', objectId: null, boundAt: null },
+    ]);
   });
 
   it('lower-cases and de-duplicates verified domains and administrators (administrators trimmed too)', () => {
@@ -96,7 +111,7 @@ describe('createPartner', () => {
       NOW,
     );
     expect(partner.verifiedDomains).toEqual(['contoso.com', 'fabrikam.com']);
-    expect(partner.programAdministrators).toEqual(['ada@contoso.com', 'bob@fabrikam.com']);
+    expect(administratorEmails(partner)).toEqual(['ada@contoso.com', 'bob@fabrikam.com']);
   });
 
   it('refuses an administrator outside the verified domains with email-domain-not-verified', () => {
@@ -215,7 +230,7 @@ describe('updatePartner', () => {
       LATER,
     );
     expect(next.verifiedDomains).toEqual(['contoso.com', 'fabrikam.com']);
-    expect(next.programAdministrators).toEqual(['ada@contoso.com', 'bob@fabrikam.com']);
+    expect(administratorEmails(next)).toEqual(['ada@contoso.com', 'bob@fabrikam.com']);
   });
 
   it('refuses an empty administrator list with validation-failed', () => {
@@ -249,16 +264,7 @@ describe('updatePartner', () => {
       LATER,
     );
     expect(next.verifiedDomains).toEqual(['fabrikam.com']);
-    expect(next.programAdministrators).toEqual(['eve@fabrikam.com']);
-  });
-
-  it('sets and clears the tenant id', () => {
-    const withTenant = updatePartner(aPartner(), { tenantId: 'ABCDEF01-0000-4000-8000-000000000000' }, LATER);
-    expect(withTenant.tenantId).toBe('abcdef01-0000-4000-8000-000000000000');
-    expect(updatePartner(withTenant, { tenantId: null }, LATER).tenantId).toBeNull();
-    expect(updatePartner(withTenant, { name: 'x' }, LATER).tenantId).toBe(
-      'abcdef01-0000-4000-8000-000000000000',
-    );
+    expect(administratorEmails(next)).toEqual(['eve@fabrikam.com']);
   });
 
   it('validates new entitlements against the partner’s program', () => {
@@ -344,10 +350,10 @@ describe('setRoles', () => {
       { technicalContact: null, programAdministrator: true },
       LATER,
     );
-    expect(next.programAdministrators).toEqual(['ada@contoso.com', 'alice@contoso.com']);
+    expect(administratorEmails(next)).toEqual(['ada@contoso.com', 'alice@contoso.com']);
     const again = setRoles(next, alice, { technicalContact: null, programAdministrator: true }, LATER);
-    expect(again.programAdministrators).toEqual(['ada@contoso.com', 'alice@contoso.com']);
-    expect(isProgramAdministrator(again, 'ALICE@contoso.com')).toBe(true);
+    expect(administratorEmails(again)).toEqual(['ada@contoso.com', 'alice@contoso.com']);
+    expect(isDesignatedAdministrator(again, 'ALICE@contoso.com')).toBe(true);
   });
 
   it('refuses to make someone outside the verified domains a Program Administrator (as updatePartner does)', () => {
@@ -368,12 +374,12 @@ describe('setRoles', () => {
   it('removes a Program Administrator when programAdministrator is false', () => {
     const two = setRoles(aPartner(), alice, { technicalContact: null, programAdministrator: true }, NOW);
     const next = setRoles(two, ada, { technicalContact: null, programAdministrator: false }, LATER);
-    expect(next.programAdministrators).toEqual(['alice@contoso.com']);
+    expect(administratorEmails(next)).toEqual(['alice@contoso.com']);
   });
 
   it('leaves administrators alone when programAdministrator is not given', () => {
     const next = setRoles(aPartner(), ada, { technicalContact: 'first' }, LATER);
-    expect(next.programAdministrators).toEqual(['ada@contoso.com']);
+    expect(administratorEmails(next)).toEqual(['ada@contoso.com']);
   });
 
   it('refuses to remove the last Program Administrator with validation-failed', () => {
@@ -386,7 +392,7 @@ describe('setRoles', () => {
 
   it('treats programAdministrator false for a non-administrator as nothing to do', () => {
     const next = setRoles(aPartner(), alice, { technicalContact: null, programAdministrator: false }, LATER);
-    expect(next.programAdministrators).toEqual(['ada@contoso.com']);
+    expect(administratorEmails(next)).toEqual(['ada@contoso.com']);
   });
 });
 
@@ -416,10 +422,100 @@ describe('releasePerson', () => {
     expect(releasePerson(partner, bob, true, LATER)).toBe(partner);
   });
 
-  it('keeps a released administrator in the administrator list (listed by email)', () => {
-    const partner = setRoles(aPartner(), ada, { technicalContact: 'first' }, NOW);
-    const released = releasePerson(partner, ada, true, LATER);
-    expect(released.programAdministrators).toEqual(['ada@contoso.com']);
+  it('refuses, without cascade, an administrator with person-in-use naming the role', () => {
+    const partner = setRoles(aPartner(), alice, { technicalContact: null, programAdministrator: true }, NOW);
+    const error = appErrorFrom(() => releasePerson(partner, alice, false, LATER), 'person-in-use');
+    expect(error.details).toEqual({ programAdministrator: true });
+    expect(error.message).toContain('Program Administrator');
+  });
+
+  it('removes the administration with cascade, together with a slot', () => {
+    const admin = setRoles(aPartner(), alice, { technicalContact: 'third', programAdministrator: true }, NOW);
+    const released = releasePerson(admin, alice, true, LATER);
+    expect(administratorEmails(released)).toEqual(['ada@contoso.com']);
+    expect(released.technicalContacts.third).toBeNull();
+  });
+
+  it('always refuses to disassociate the last administrator, cascade or not', () => {
+    for (const cascade of [false, true]) {
+      const error = appErrorFrom(() => releasePerson(aPartner(), ada, cascade, LATER), 'person-in-use');
+      expect(error.details).toEqual({ programAdministrator: true, lastAdministrator: true });
+    }
+  });
+});
+
+describe('administrators are identities of the partner tenant', () => {
+  /** A new partner: Ada is designated by email, not bound yet. */
+  const designated = () => createPartner(aNewPartner(), NOW);
+  const adaIdentity = {
+    tenantId: CONTOSO_TENANT,
+    objectId: objectIdOf(CONTOSO_TENANT, 'ada'),
+    verifiedEmail: 'ada@contoso.com',
+  };
+
+  it('binds a designated administrator from the partner tenant by a verified email, once', () => {
+    expect(administratorToBind(designated(), adaIdentity)).toBe('ada@contoso.com');
+    const bound = bindAdministrator(designated(), adaIdentity, LATER);
+    expect(bound.programAdministrators).toEqual([
+      { email: 'ada@contoso.com', objectId: adaIdentity.objectId, boundAt: LATER.toISOString() },
+    ]);
+    expect(isProgramAdministrator(bound, adaIdentity)).toBe(true);
+    expect(administratorToBind(bound, adaIdentity)).toBeNull();
+    expect(bindAdministrator(bound, adaIdentity, LATER)).toBe(bound);
+  });
+
+  it('matches the email of the binding case-insensitively', () => {
+    expect(administratorToBind(designated(), { ...adaIdentity, verifiedEmail: 'ADA@Contoso.com' })).toBe(
+      'ada@contoso.com',
+    );
+  });
+
+  it('never binds without a verified email, from another tenant, or to an address nobody designated', () => {
+    expect(administratorToBind(designated(), { ...adaIdentity, verifiedEmail: undefined })).toBeNull();
+    expect(administratorToBind(designated(), { ...adaIdentity, tenantId: ATTACKER_TENANT })).toBeNull();
+    expect(
+      administratorToBind(designated(), { ...adaIdentity, verifiedEmail: 'grace@contoso.com' }),
+    ).toBeNull();
+  });
+
+  it('is not an administrator before binding, nor from another tenant with the bound object id', () => {
+    expect(isProgramAdministrator(designated(), adaIdentity)).toBe(false);
+    const bound = bindAdministrator(designated(), adaIdentity, LATER);
+    expect(isProgramAdministrator(bound, { ...adaIdentity, tenantId: ATTACKER_TENANT })).toBe(false);
+    expect(
+      isProgramAdministrator(bound, { ...adaIdentity, objectId: objectIdOf(CONTOSO_TENANT, 'eve') }),
+    ).toBe(false);
+  });
+
+  it('keeps the binding of an administrator kept by updatePartner, and unbinds a changed email', () => {
+    const bound = bindAdministrator(
+      updatePartner(designated(), { programAdministrators: ['ada@contoso.com', 'bob@contoso.com'] }, NOW),
+      adaIdentity,
+      NOW,
+    );
+    const kept = updatePartner(
+      bound,
+      { programAdministrators: ['bob@contoso.com', 'ADA@contoso.com'] },
+      LATER,
+    );
+    expect(kept.programAdministrators.find((a) => a.email === 'ada@contoso.com')?.objectId).toBe(
+      adaIdentity.objectId,
+    );
+    const changed = updatePartner(bound, { programAdministrators: ['ada.lovelace@contoso.com'] }, LATER);
+    expect(changed.programAdministrators).toEqual([
+      { email: 'ada.lovelace@contoso.com', objectId: null, boundAt: null },
+    ]);
+    expect(isProgramAdministrator(changed, adaIdentity)).toBe(false);
+  });
+
+  it('removes a bound administrator’s access at once when it is taken off the list', () => {
+    const bound = bindAdministrator(
+      updatePartner(designated(), { programAdministrators: ['ada@contoso.com', 'bob@contoso.com'] }, NOW),
+      adaIdentity,
+      NOW,
+    );
+    const removed = updatePartner(bound, { programAdministrators: ['bob@contoso.com'] }, LATER);
+    expect(isProgramAdministrator(removed, adaIdentity)).toBe(false);
   });
 });
 

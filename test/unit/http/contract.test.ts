@@ -33,6 +33,7 @@ const aCreatePartnerBody = (overrides: Record<string, unknown> = {}) => ({
   name: 'Contoso Ltd',
   program: 'competency',
   verifiedDomains: ['contoso.com'],
+  tenantId: '6a0c2b1e-1111-4c6e-9d2a-000000c0150a',
   programAdministrators: ['ada@contoso.com'],
   ...overrides,
 });
@@ -142,6 +143,7 @@ describe('CreatePartnerBody', () => {
       name: 'Contoso Ltd',
       program: 'competency',
       verifiedDomains: ['contoso.com'],
+      tenantId: '6a0c2b1e-1111-4c6e-9d2a-000000c0150a',
       programAdministrators: ['ada@contoso.com'],
     });
   });
@@ -175,7 +177,7 @@ describe('CreatePartnerBody', () => {
     ).toEqual(['competencies.0']);
   });
 
-  it.each(['partnerId', 'name', 'program', 'verifiedDomains', 'programAdministrators'])(
+  it.each(['partnerId', 'name', 'program', 'verifiedDomains', 'tenantId', 'programAdministrators'])(
     'rejects a body without %s',
     (field) => {
       const body: Record<string, unknown> = aCreatePartnerBody();
@@ -281,14 +283,16 @@ describe('CreatePartnerBody', () => {
 });
 
 describe('UpdatePartnerBody', () => {
-  it('accepts partial changes and a null tenant id', () => {
+  it('accepts partial changes', () => {
     expect(accepted(UpdatePartnerBody, { name: 'Contoso Europe' })).toEqual({ name: 'Contoso Europe' });
-    expect(accepted(UpdatePartnerBody, { tenantId: null })).toEqual({ tenantId: null });
   });
 
-  it('rejects unknown fields (program and partnerId cannot be changed)', () => {
+  it('rejects unknown fields (program, partnerId and the tenant cannot be changed)', () => {
     expect(rejectedPaths(UpdatePartnerBody, { program: 'action-pack' })).toEqual(['']);
     expect(rejectedPaths(UpdatePartnerBody, { partnerId: 'other' })).toEqual(['']);
+    expect(rejectedPaths(UpdatePartnerBody, { tenantId: '6a0c2b1e-1111-4c6e-9d2a-000000c0150a' })).toEqual([
+      '',
+    ]);
   });
 
   it('rejects an over-long name, empty administrators and bad domains', () => {

@@ -99,16 +99,21 @@ describe('buildOpenApiDocument(allEndpoints)', () => {
       if (spec.access === 'authenticated') {
         expect(operation.security, spec.name).toEqual([{ bearer: [] }]);
         expect(operation.responses['401'], spec.name).toBeDefined();
+      } else if (spec.access === 'optional') {
+        // A token is checked when sent, and anonymous callers are served too.
+        expect(operation.security, spec.name).toEqual([{ bearer: [] }, {}]);
+        expect(operation.responses['401'], spec.name).toBeDefined();
       } else {
         expect(operation.security, spec.name).toBeUndefined();
       }
     }
+    // Health serves anyone; a token (an operator's) only adds details.
     expect(
       operationOf(
         document,
         allEndpoints.find((e) => e.name === 'health-get')!,
       ).security,
-    ).toBeUndefined();
+    ).toEqual([{ bearer: [] }, {}]);
   });
 
   it('declares every path template parameter as a required path parameter', () => {

@@ -14,3 +14,14 @@ export function appErrorFrom(action: () => unknown, code: ErrorCode): AppError {
   expect(error.code).toBe(code);
   return error;
 }
+
+/** Awaits `promise`, asserts it rejects with an AppError with `code`, and returns the error. */
+export async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  return error as AppError;
+}

@@ -3,6 +3,8 @@
  * copied in and out with structuredClone, so a use case that forgets to write a change back, or that
  * mutates what it read, is caught the way a real store would catch it.
  */
+import { hmacInvitationTokens } from '../../../shared/app/tokens.js';
+import { sameEntraIdentity } from '../../../shared/domain/principal.js';
 import { AppError, notFound } from '../../../shared/domain/errors.js';
 import type { Assignment } from '../../../shared/domain/assignment.js';
 import type { Partner } from '../../../shared/domain/partner.js';
@@ -75,6 +77,9 @@ class VersionedStore<T> {
     return [...this.documents.keys()];
   }
 }
+
+/** The app's real token derivation under a test secret (pure: nothing to fake). */
+export const TEST_INVITATIONS = hmacInvitationTokens('unit-test-invitation-secret-0123456789abcdef');
 
 export class FakePartnerRepository implements PartnerRepository {
   private readonly store = new VersionedStore<Partner>();
@@ -271,18 +276,10 @@ export class FakeAssignmentRepository implements AssignmentRepository {
   }
 
   /** Assignments bound to the identity: same issuer, and the same subject or (when given) object id. */
-  async listBySubscriber(identity: {
-    issuer: string;
-    subject: string;
-    objectId?: string | undefined;
-  }): Promise<Assignment[]> {
-    return this.store.values().filter((a) => {
-      const bound = a.subscriber;
-      if (!bound || bound.issuer !== identity.issuer) return false;
-      return (
-        bound.subject === identity.subject || (!!identity.objectId && bound.objectId === identity.objectId)
-      );
-    });
+  async listBySubscriber(identity: { tenantId: string; objectId: string }): Promise<Assignment[]> {
+    return this.store
+      .values()
+      .filter((a) => a.subscriber !== null && sameEntraIdentity(a.subscriber, identity));
   }
 }
 
