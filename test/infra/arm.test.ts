@@ -1,7 +1,8 @@
 /**
  * Builds infra/main.bicep with the pinned Bicep CLI (the same build as `npm run infra:check`) and checks
  * the compiled ARM template: identity-only access, no key or secret in any app setting, every role
- * assignment for the app's managed identity, every setting the app's configuration needs.
+ * assignment for the app's managed identity (storage data roles on each container and queue, not on the
+ * account), every setting the app's configuration needs.
  *
  * Modules compile to `Microsoft.Resources/deployments` resources with the module's template inside; the
  * checks walk them recursively and resolve each module's `parameters('x')` to the expression the parent
@@ -11,7 +12,7 @@
  * one is also run on a copy of the template broken on purpose, where it must report a problem: so every
  * assertion here can fail.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +264,7 @@ const KEY_VAULT_REFERENCE = /^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}\)
 /** Built-in roles the identity needs, by the GUID each role definition ID ends with. */
 const REQUIRED_ROLES: Record<string, string> = {
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': 'Storage Blob Data Owner',
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88': 'Storage Queue Data Contributor',
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3': 'Storage Table Data Contributor',
   '3913510d-42f4-4e42-8a64-420c390055eb': 'Monitoring Metrics Publisher',
@@ -270,6 +272,111 @@ const REQUIRED_ROLES: Record<string, string> = {
 };
 const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
 const COSMOS_DATA_CONTRIBUTOR = '00000000-0000-0000-0000-000000000002';
+
+const ROLE_ASSIGNMENTS = 'Microsoft.Authorization/roleAssignments';
+const STORAGE_ACCOUNT = 'Microsoft.Storage/storageAccounts';
+const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
+const QUEUE = 'Microsoft.Storage/storageAccounts/queueServices/queues';
+const BLOB_DATA_OWNER = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b';
+const BLOB_DATA_CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
+const QUEUE_DATA_CONTRIBUTOR = '974c5e8b-45b9-4653-ba55-5f855dd0fb88';
+const TABLE_DATA_CONTRIBUTOR = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
+/** Built-in roles that reach storage data (or, for Storage Account Contributor, the keys to it). */
+const STORAGE_ROLES: Record<string, string> = {
+  [BLOB_DATA_OWNER]: 'Storage Blob Data Owner',
+  [BLOB_DATA_CONTRIBUTOR]: 'Storage Blob Data Contributor',
+  '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1': 'Storage Blob Data Reader',
+  [QUEUE_DATA_CONTRIBUTOR]: 'Storage Queue Data Contributor',
+  '19e7f393-937e-4f77-808e-94535e297925': 'Storage Queue Data Reader',
+  '8a0f0c08-91a1-4084-bc3d-661d67233fed': 'Storage Queue Data Message Processor',
+  'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a': 'Storage Queue Data Message Sender',
+  [TABLE_DATA_CONTRIBUTOR]: 'Storage Table Data Contributor',
+  '76199698-9eea-4c19-bc75-cec21354c6b6': 'Storage Table Data Reader',
+  '17d1049b-9a84-46fb-8f53-869881c3d3ab': 'Storage Account Contributor',
+};
+/** The one action the Functions host's List Containers health check needs on the account. */
+const LIST_CONTAINERS_ACTION = 'Microsoft.Storage/storageAccounts/blobServices/containers/read';
+/** The Functions host's own blob containers (AzureWebJobsStorage locks and keys). */
+const HOST_CONTAINERS = ['azure-webjobs-hosts', 'azure-webjobs-secrets'];
+
+/** The queue and container names the app's storage adapters declare (`export const X_QUEUE = '…'`). */
+function appStorageNames(): { queues: string[]; containers: string[] } {
+  const dir = join(ROOT, 'shared', 'adapters', 'storage');
+  const source = readdirSync(dir)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => readFileSync(join(dir, file), 'utf8'))
+    .join('\n');
+  const named = (suffix: string) =>
+    [...source.matchAll(new RegExp(`export const \\w+_${suffix} = '([^']+)'`, 'g'))].map((m) => m[1]!);
+  return { queues: named('QUEUE'), containers: named('CONTAINER') };
+}
+
+/** The top-level arguments of a function call's argument text, split at commas outside quotes and brackets. */
+function splitArguments(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === "'" && text[i + 1] === "'") {
+        current += "''";
+        i++;
+        continue;
+      }
+      if (c === "'") quoted = false;
+    } else if (c === "'") quoted = true;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += c;
+  }
+  if (current.trim() !== '') parts.push(current.trim());
+  return parts;
+}
+
+/**
+ * An expression with the template's literal variables written in: `variables('roles').x` becomes the
+ * string it names, so a role GUID kept in a variable object can be found in a roleDefinitionId.
+ */
+function expandVariables(template: ArmTemplate, value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return text.replace(/variables\('([^']+)'\)((?:\.\w+)*)/g, (whole, name: string, path: string) => {
+    let current: unknown = template.variables?.[name];
+    for (const key of path.split('.').filter(Boolean)) current = isObject(current) ? current[key] : undefined;
+    if (typeof current === 'string' && !isExpression(current)) return asExpressionText(current);
+    if (Array.isArray(current)) return JSON.stringify(current);
+    return whole;
+  });
+}
+
+/** A value, or the template variable it is when it is exactly `[variables('x')]`. */
+function variableValue(template: ArmTemplate, value: unknown): unknown {
+  const name = typeof value === 'string' ? /^\[variables\('([^']+)'\)\]$/.exec(value)?.[1] : undefined;
+  return name === undefined ? value : template.variables?.[name];
+}
+
+/** The resource type a role assignment is scoped to (`scope: resourceId('<type>', …)`), or undefined. */
+function scopeType(resource: ArmResource): string | undefined {
+  return /^\[resourceId\('([^']+)'/.exec(String(resource.scope ?? ''))?.[1];
+}
+
+/** The role definition a custom-role assignment in the same template refers to, if any. */
+function customRoleOf(assignment: Located, model: Model): ArmResource | undefined {
+  const role = expandVariables(assignment.template, assignment.resource.properties?.roleDefinitionId);
+  return model.resources
+    .filter(
+      (r) =>
+        r.template === assignment.template && r.resource.type === 'Microsoft.Authorization/roleDefinitions',
+    )
+    .map((r) => r.resource)
+    .find((definition) => isExpression(definition.name) && role.includes(definition.name.slice(1, -1)));
+}
 
 type Check = (model: Model) => string[];
 
@@ -537,6 +644,95 @@ const checks = {
     return problems;
   },
 
+  storageDataRolesOffTheAccount: (model) => {
+    // Every role assignment of the storage module, and every storage data role anywhere, is scoped to a
+    // container or a queue. On the account itself only the Functions host's two needs are allowed, each
+    // with its one role: the monthly diagnostic-events tables, and List Containers (its health check).
+    const allowedOnAccount: Record<string, (assignment: Located) => boolean> = {
+      hostTableRole: (a) =>
+        expandVariables(a.template, a.resource.properties?.roleDefinitionId).includes(TABLE_DATA_CONTRIBUTOR),
+      hostContainerListerRole: (a) => {
+        const permissions = customRoleOf(a, model)?.properties?.permissions;
+        const only = Array.isArray(permissions) && permissions.length === 1 ? permissions[0] : undefined;
+        return (
+          isObject(only) &&
+          JSON.stringify(variableValue(a.template, only.actions)) ===
+            JSON.stringify([LIST_CONTAINERS_ACTION]) &&
+          JSON.stringify(only.dataActions ?? []) === '[]'
+        );
+      },
+    };
+    const problems: string[] = [];
+    for (const assignment of ofType(model, ROLE_ASSIGNMENTS)) {
+      const role = expandVariables(assignment.template, assignment.resource.properties?.roleDefinitionId);
+      const storageRole = Object.entries(STORAGE_ROLES).find(([guid]) => role.includes(guid))?.[1];
+      const inStorageModule = entries(assignment.template.resources).some(
+        ([, r]) => r.type === STORAGE_ACCOUNT,
+      );
+      if (!storageRole && !inStorageModule) continue;
+      const scope = scopeType(assignment.resource);
+      if (scope === CONTAINER || scope === QUEUE) continue;
+      if (scope === STORAGE_ACCOUNT && allowedOnAccount[assignment.symbol]?.(assignment)) continue;
+      problems.push(
+        `${assignment.symbol}: ${storageRole ?? 'a role'} is assigned on ${scope ?? 'the whole resource group'}, not on a container or queue`,
+      );
+    }
+    return problems;
+  },
+
+  everyQueueAndContainerHasItsRole: (model) => {
+    // Each container and queue (each one of a loop) has a role assignment scoped to exactly it, with the
+    // role it needs; and the ones the app, the Functions host and Flex Consumption use are all declared.
+    const problems: string[] = [];
+    const declared: Record<string, string[]> = { [CONTAINER]: [], [QUEUE]: [] };
+    const expectedRoles: Record<string, string[]> = {
+      [CONTAINER]: [BLOB_DATA_OWNER, BLOB_DATA_CONTRIBUTOR],
+      [QUEUE]: [QUEUE_DATA_CONTRIBUTOR],
+    };
+    const assignments = ofType(model, ROLE_ASSIGNMENTS);
+    for (const target of [...ofType(model, CONTAINER), ...ofType(model, QUEUE)]) {
+      const { resource, template } = target;
+      const call = /^\[format\('[^']*', (.*)\)\]$/.exec(resource.name);
+      const nameParts = call ? splitArguments(call[1]!) : [];
+      const count = isObject(resource.copy) ? resource.copy.count : undefined;
+      const scope = `[resourceId('${resource.type}', ${nameParts.join(', ')})]`;
+      const assigned = assignments.some(
+        (a) =>
+          a.template === template &&
+          a.resource.scope === scope &&
+          (isObject(a.resource.copy) ? a.resource.copy.count : undefined) === count &&
+          expectedRoles[resource.type]!.some((guid) =>
+            expandVariables(template, a.resource.properties?.roleDefinitionId).includes(guid),
+          ),
+      );
+      if (!call || !assigned)
+        problems.push(`${target.symbol}: no role assignment scoped to it with its role`);
+      // The names it declares: a loop over a literal array variable, or one name (a literal or a parameter).
+      const looped = /^\[length\(variables\('([^']+)'\)\)\]$/.exec(String(count ?? ''))?.[1];
+      const list = looped === undefined ? undefined : template.variables?.[looped];
+      const last = nameParts.at(-1) ?? '';
+      declared[resource.type]!.push(
+        ...(Array.isArray(list) ? list.map(String) : [/^'([^']*)'$/.exec(last)?.[1] ?? `[${last}]`]),
+      );
+    }
+    const app = appStorageNames();
+    if (app.queues.length === 0 || app.containers.length === 0)
+      problems.push('found no queue or container name in shared/adapters/storage');
+    const expected: [string, string][] = [
+      ...app.queues.flatMap((queue): [string, string][] => [
+        [QUEUE, queue],
+        [QUEUE, `${queue}-poison`],
+      ]),
+      ...[...app.containers, ...HOST_CONTAINERS].map((name): [string, string] => [CONTAINER, name]),
+      // The Flex Consumption deployment container, named by the module's parameter.
+      [CONTAINER, "[parameters('deploymentContainerName')]"],
+    ];
+    for (const [type, name] of expected) {
+      if (!declared[type]!.includes(name)) problems.push(`${type} ${name} is not declared`);
+    }
+    return problems;
+  },
+
   tags: (model) => {
     const groups = ofType(model, 'Microsoft.Resources/resourceGroups');
     if (groups.length !== 1) return [`expected one resource group, found ${groups.length}`];
@@ -564,6 +760,13 @@ function settingsOf(template: ArmTemplate): JsonObject {
   );
   if (!config?.resource.properties) throw new Error('no appsettings resource to break');
   return config.resource.properties;
+}
+
+/** The storage module's resources by symbolic name. */
+function storageResources(template: ArmTemplate): Record<string, ArmResource> {
+  const resources = find(template, STORAGE_ACCOUNT)[0]!.template.resources;
+  if (Array.isArray(resources)) throw new Error('the storage module is expected to use symbolic names');
+  return resources;
 }
 
 function rootModule(template: ArmTemplate, containing: string): ArmResource {
@@ -621,6 +824,13 @@ const breakages: Record<keyof typeof checks, (template: ArmTemplate) => void> = 
   },
   tags: (t) => {
     find(t, 'Microsoft.Resources/resourceGroups')[0]!.resource.tags = {};
+  },
+  storageDataRolesOffTheAccount: (t) => {
+    // Give the bulk-uploads container's role to the whole account instead.
+    storageResources(t).appContainerRoles!.scope = `[resourceId('${STORAGE_ACCOUNT}', parameters('name'))]`;
+  },
+  everyQueueAndContainerHasItsRole: (t) => {
+    delete storageResources(t).hostContainerRoles;
   },
 };
 
