@@ -35,12 +35,45 @@ param authAudience string = ''
 @description('Client secret of the sign-in app registration; stored in Key Vault as auth-client-secret.')
 param authClientSecret string
 
-// A fresh value on each provision when not supplied: sessions sealed with the previous one then end.
-// To keep sessions across provisions, pass a fixed value (e.g. "${SESSION_SECRET}") in main.parameters.json.
+@minLength(36)
+@maxLength(36)
+@description('Microsoft Entra tenant that runs the service (AUTH_HOME_TENANT_ID): operator roles count only in tokens from it. Defaults to the tenant of the deploying subscription.')
+param authHomeTenantId string = tenant().tenantId
+
+// The two app secrets azd generates once (64 letters and digits), keeps with the azd environment's
+// config as secrets, and passes again on every later provision: no default here, so that a provision
+// never mints a new one by itself. A new session secret ends every session; a new invitation secret breaks
+// every outstanding invitation link. main.parameters.json maps them to SESSION_SECRET and
+// INVITATION_SECRET, which, when set (e.g. in CI, or to restore the value from the vault), take precedence.
+// (azd's $(secretOrRandomPassword ...) is not used: it generates 15 characters, fewer than the 32 the app
+// requires, and fails unless the deploying user may read secrets in the vault.)
 @secure()
 @minLength(32)
 @description('Secret (at least 32 characters) that seals the sign-in and session cookies; stored in Key Vault as session-secret.')
-param sessionSecret string = '${newGuid()}${newGuid()}'
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 64
+      noSpecial: true
+    }
+  }
+})
+param sessionSecret string
+
+@secure()
+@minLength(32)
+@description('Secret (at least 32 characters) invitation links are derived from (HMAC); stored in Key Vault as invitation-secret. Keep it: changing it invalidates every outstanding invitation link.')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 64
+      noSpecial: true
+    }
+  }
+})
+param invitationSecret string
 
 @description('Node.js version of the Functions runtime.')
 @allowed([
@@ -181,6 +214,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: tags
     authClientSecret: authClientSecret
     sessionSecret: sessionSecret
+    invitationSecret: invitationSecret
     identityName: identityName
     identityPrincipalId: identity.outputs.principalId
   }
@@ -212,10 +246,12 @@ module api 'modules/function-app.bicep' = {
     // Multi-tenant Entra ID: tokens from any tenant's v2.0 issuer; the app fills in {tenantid}.
     authIssuer: '${loginEndpoint}{tenantid}/v2.0'
     authAudience: effectiveAuthAudience
+    authHomeTenantId: authHomeTenantId
     authClientId: authClientId
     authAuthority: '${loginEndpoint}organizations'
     authClientSecretUri: keyVault.outputs.authClientSecretUri
     sessionSecretUri: keyVault.outputs.sessionSecretUri
+    invitationSecretUri: keyVault.outputs.invitationSecretUri
     seatCooldownDays: seatCooldownDays
     invitationTtlDays: invitationTtlDays
     emailStaleMinutes: emailStaleMinutes
@@ -270,8 +306,8 @@ output EMAIL_ENDPOINT string = communication.outputs.endpoint
 @description('Sender address of invitation emails.')
 output EMAIL_SENDER_ADDRESS string = communication.outputs.senderAddress
 
-@description('Name of the key vault.')
-output KEY_VAULT_NAME string = keyVault.outputs.name
+@description('Name of the key vault (for example, to read back a secret azd generated).')
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 
 @description('URI of the key vault.')
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri

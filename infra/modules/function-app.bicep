@@ -81,6 +81,9 @@ param authIssuer string
 @description('Accepted token audience.')
 param authAudience string
 
+@description('Microsoft Entra tenant that runs the service: operator roles count only in its tokens.')
+param authHomeTenantId string
+
 @description('Client ID of the sign-in app registration.')
 param authClientId string
 
@@ -92,6 +95,9 @@ param authClientSecretUri string
 
 @description('Versionless Key Vault URI of the cookie-sealing secret.')
 param sessionSecretUri string
+
+@description('Versionless Key Vault URI of the secret invitation links are derived from.')
+param invitationSecretUri string
 
 @description('Days before an activated seat can go to someone else.')
 param seatCooldownDays int
@@ -180,7 +186,9 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 // The settings the app's configuration (shared/config.ts) reads, named as in local.settings.sample.json,
 // in their identity-based form: no account key, access key, connection string with a key, or secret value.
 // Not set on purpose: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION (Flex Consumption takes
-// them from functionAppConfig and rejects them as settings), COSMOS_KEY and EMAIL_ACCESS_KEY (local only).
+// them from functionAppConfig and rejects them as settings), COSMOS_KEY and EMAIL_ACCESS_KEY (local only),
+// AUTH_SCOPE and AUTH_JWKS_URI (the app's defaults apply: access_as_user, and the keys named by the
+// issuer's discovery document).
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'appsettings'
@@ -206,12 +214,14 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     EMAIL_SENDER_ADDRESS: emailSenderAddress
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
+    AUTH_HOME_TENANT_ID: authHomeTenantId
     AUTH_CLIENT_ID: authClientId
     AUTH_AUTHORITY: authAuthority
     AUTH_PROTOCOL_MODE: 'AAD'
     // Key Vault references: the host resolves them with keyVaultReferenceIdentity; the values stay in the vault.
     AUTH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${authClientSecretUri})'
     SESSION_SECRET: '@Microsoft.KeyVault(SecretUri=${sessionSecretUri})'
+    INVITATION_SECRET: '@Microsoft.KeyVault(SecretUri=${invitationSecretUri})'
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
     SEAT_COOLDOWN_DAYS: string(seatCooldownDays)
     INVITATION_TTL_DAYS: string(invitationTtlDays)

@@ -1,4 +1,4 @@
-// Key Vault for the app's two secrets. Secure defaults after the Azure Verified Module
+// Key Vault for the app's three secrets. Secure defaults after the Azure Verified Module
 // (avm/res/key-vault/vault): Azure RBAC instead of access policies, soft delete and purge protection on.
 // The app settings hold Key Vault references (their URIs), never the values; the app identity reads
 // them with Key Vault Secrets User.
@@ -22,6 +22,11 @@ param authClientSecret string
 @secure()
 @minLength(32)
 param sessionSecret string
+
+@description('Secret invitation links are derived from with HMAC (stored as invitation-secret).')
+@secure()
+@minLength(32)
+param invitationSecret string
 
 @description('Name of the app identity; seeds the role assignment name.')
 param identityName string
@@ -80,6 +85,15 @@ resource sessionSecretEntry 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
   }
 }
 
+resource invitationSecretEntry 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
+  parent: vault
+  name: 'invitation-secret'
+  properties: {
+    value: invitationSecret
+    contentType: 'text/plain'
+  }
+}
+
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identity.id, keyVaultSecretsUserRoleId)
   scope: vault
@@ -102,3 +116,6 @@ output authClientSecretUri string = authClientSecretEntry.properties.secretUri
 
 @description('Versionless URI of session-secret, for a Key Vault reference.')
 output sessionSecretUri string = sessionSecretEntry.properties.secretUri
+
+@description('Versionless URI of invitation-secret, for a Key Vault reference.')
+output invitationSecretUri string = invitationSecretEntry.properties.secretUri

@@ -2,7 +2,8 @@
  * Builds infra/main.bicep with the pinned Bicep CLI (the same build as `npm run infra:check`) and checks
  * the compiled ARM template: identity-only access, no key or secret in any app setting, every role
  * assignment for the app's managed identity (storage data roles on each container and queue, not on the
- * account), every setting the app's configuration needs.
+ * account), every setting the app's configuration needs, each secret a Key Vault reference to its own
+ * secret, and the secrets azd keeps stable across provisions.
  *
  * Modules compile to `Microsoft.Resources/deployments` resources with the module's template inside; the
  * checks walk them recursively and resolve each module's `parameters('x')` to the expression the parent
@@ -230,6 +231,9 @@ const LOCAL_ONLY = new Set([
   'FUNCTIONS_WORKER_RUNTIME',
   'HEALTH_TIMEOUT_MS',
   'AUTH_ADDITIONAL_ISSUERS',
+  // Optional in Azure: the app's defaults apply (access_as_user; the keys the issuer's discovery names).
+  'AUTH_SCOPE',
+  'AUTH_JWKS_URI',
 ]);
 const REQUIRED_SETTINGS = [
   ...Object.keys(sample.Values).filter((name) => !LOCAL_ONLY.has(name)),
@@ -248,7 +252,13 @@ const FORBIDDEN_SETTINGS = [
   'FUNCTIONS_WORKER_RUNTIME',
 ];
 /** The literal secrets of the local sample, which must never reach Azure. */
-const SAMPLE_SECRETS = ['COSMOS_KEY', 'EMAIL_ACCESS_KEY', 'AUTH_CLIENT_SECRET', 'SESSION_SECRET']
+const SAMPLE_SECRETS = [
+  'COSMOS_KEY',
+  'EMAIL_ACCESS_KEY',
+  'AUTH_CLIENT_SECRET',
+  'SESSION_SECRET',
+  'INVITATION_SECRET',
+]
   .map((name) => sample.Values[name])
   .filter((value): value is string => typeof value === 'string' && value.length > 0);
 const CREDENTIAL_PATTERNS = [
@@ -298,6 +308,19 @@ const STORAGE_ROLES: Record<string, string> = {
 const LIST_CONTAINERS_ACTION = 'Microsoft.Storage/storageAccounts/blobServices/containers/read';
 /** The Functions host's own blob containers (AzureWebJobsStorage locks and keys). */
 const HOST_CONTAINERS = ['azure-webjobs-hosts', 'azure-webjobs-secrets'];
+/** Each secret setting and the Key Vault secret its reference must name. */
+const VAULT_SECRETS: Record<string, string> = {
+  AUTH_CLIENT_SECRET: 'auth-client-secret',
+  SESSION_SECRET: 'session-secret',
+  INVITATION_SECRET: 'invitation-secret',
+};
+/** The app secrets azd must keep stable across provisions, with the variable that may override each. */
+const STABLE_SECRETS: Record<string, string> = {
+  sessionSecret: 'SESSION_SECRET',
+  invitationSecret: 'INVITATION_SECRET',
+};
+/** environment().authentication.loginEndpoint in public Azure. */
+const PUBLIC_LOGIN_ENDPOINT = 'https://login.microsoftonline.com/';
 
 /** The queue and container names the app's storage adapters declare (`export const X_QUEUE = '…'`). */
 function appStorageNames(): { queues: string[]; containers: string[] } {
@@ -376,6 +399,29 @@ function customRoleOf(assignment: Located, model: Model): ArmResource | undefine
     )
     .map((r) => r.resource)
     .find((definition) => isExpression(definition.name) && role.includes(definition.name.slice(1, -1)));
+}
+
+/** Evaluates the few expression forms the Entra endpoints are built from (format, loginEndpoint, literals). */
+function evaluateEndpoint(model: Model, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!isExpression(value)) return value;
+  const inner = value.slice(1, -1);
+  const argument = (text: string): string | undefined => {
+    const literal = /^'((?:[^']|'')*)'$/.exec(text);
+    if (literal) return literal[1]!.replace(/''/g, "'");
+    if (text === 'environment().authentication.loginEndpoint') return PUBLIC_LOGIN_ENDPOINT;
+    const variable = /^variables\('([^']+)'\)$/.exec(text)?.[1];
+    const resolved = variable === undefined ? undefined : model.root.variables?.[variable];
+    return resolved === undefined ? undefined : evaluateEndpoint(model, resolved);
+  };
+  const call = /^format\((.*)\)$/.exec(inner);
+  if (!call) return argument(inner);
+  const [pattern, ...rest] = splitArguments(call[1]!).map(argument);
+  if (pattern === undefined || rest.some((a) => a === undefined)) return undefined;
+  return pattern
+    .replace(/\{(\d+)\}/g, (_, index: string) => rest[Number(index)]!)
+    .replace(/\{\{/g, '{')
+    .replace(/\}\}/g, '}');
 }
 
 type Check = (model: Model) => string[];
@@ -733,6 +779,88 @@ const checks = {
     return problems;
   },
 
+  homeTenantSetting: (model) => {
+    const value = appSettings(model).get('AUTH_HOME_TENANT_ID');
+    const parameter = /^\[parameters\('([^']+)'\)\]$/.exec(String(value))?.[1];
+    const declared = parameter ? model.root.parameters?.[parameter] : undefined;
+    if (!declared) return [`AUTH_HOME_TENANT_ID is ${String(value)}, not a parameter of main.bicep`];
+    return declared.defaultValue === '[tenant().tenantId]'
+      ? []
+      : [`${parameter} defaults to ${JSON.stringify(declared.defaultValue)}, not the deploying tenant`];
+  },
+
+  entraEndpoints: (model) => {
+    const settings = appSettings(model);
+    const expected: Record<string, string> = {
+      AUTH_ISSUER: `${PUBLIC_LOGIN_ENDPOINT}{tenantid}/v2.0`,
+      AUTH_AUTHORITY: `${PUBLIC_LOGIN_ENDPOINT}organizations`,
+    };
+    return Object.entries(expected).flatMap(([name, want]) => {
+      const got = evaluateEndpoint(model, settings.get(name));
+      return got === want ? [] : [`${name} is ${String(got ?? settings.get(name))}, not ${want}`];
+    });
+  },
+
+  secretSettingsNameTheirSecrets: (model) => {
+    // Each secret setting is a Key Vault reference to the URI of its own secret (not merely some secret).
+    const settings = appSettings(model);
+    return Object.entries(VAULT_SECRETS).flatMap(([name, secret]) => {
+      const value = settings.get(name);
+      const uri = typeof value === 'string' ? KEY_VAULT_REFERENCE.exec(value)?.[1] : undefined;
+      const output = uri ? /^reference\('([^']+)'\)\.outputs\.([^.]+)\.value$/.exec(uri) : null;
+      const module =
+        output && model.resources.find((r) => r.modulePath.length === 0 && r.symbol === output[1]);
+      const inner = module?.resource.properties?.template as ArmTemplate | undefined;
+      const source = output ? inner?.outputs?.[output[2]!]?.value : undefined;
+      return typeof source === 'string' &&
+        source.includes(`resourceId('Microsoft.KeyVault/vaults/secrets', parameters('name'), '${secret}')`) &&
+        /\.secretUri\]$/.test(source)
+        ? []
+        : [`${name} does not reference the Key Vault secret ${secret}: ${String(value)}`];
+    });
+  },
+
+  invitationSecretInVault: (model) => {
+    const secrets = ofType(model, 'Microsoft.KeyVault/vaults/secrets').filter((r) =>
+      /, 'invitation-secret'\)\]$/.test(r.resource.name),
+    );
+    if (secrets.length !== 1) return [`expected one invitation-secret in the vault, found ${secrets.length}`];
+    const value = secrets[0]!.resolve(secrets[0]!.resource.properties?.value);
+    return value === "[parameters('invitationSecret')]" && model.secureParameters.includes('invitationSecret')
+      ? []
+      : [`invitation-secret holds ${String(value)}, not the secure parameter invitationSecret`];
+  },
+
+  appSecretsStable: (model) => {
+    // No default (a default would be evaluated anew, e.g. newGuid(), on every provision): azd generates
+    // each once, long enough for the app's 32-character minimum, and passes it again every time.
+    return Object.keys(STABLE_SECRETS).flatMap((name) => {
+      const p = model.root.parameters?.[name] as
+        { type: string; defaultValue?: unknown; minLength?: number; metadata?: JsonObject } | undefined;
+      if (!p) return [`no parameter ${name}`];
+      const azd = isObject(p.metadata?.azd) ? p.metadata.azd : {};
+      const length = isObject(azd.config) ? Number(azd.config.length) : 0;
+      return [
+        ...(/^secure/i.test(p.type) ? [] : [`${name} is not @secure()`]),
+        ...(p.defaultValue === undefined ? [] : [`${name} has a default: ${JSON.stringify(p.defaultValue)}`]),
+        ...((p.minLength ?? 0) >= 32 ? [] : [`${name} allows fewer than 32 characters`]),
+        ...(azd.type === 'generate' && length >= Math.max(32, p.minLength ?? 0)
+          ? []
+          : [`${name} is not generated by azd with at least its minimum length`]),
+      ];
+    });
+  },
+
+  keyVaultNameOutput: (model) => {
+    const value = model.root.outputs?.AZURE_KEY_VAULT_NAME?.value;
+    const symbol = /^\[reference\('([^']+)'\)\.outputs\.name\.value\]$/.exec(String(value))?.[1];
+    const module = model.resources.find((r) => r.modulePath.length === 0 && r.symbol === symbol);
+    const template = module?.resource.properties?.template as ArmTemplate | undefined;
+    return template && entries(template.resources).some(([, r]) => r.type === 'Microsoft.KeyVault/vaults')
+      ? []
+      : [`AZURE_KEY_VAULT_NAME is ${String(value)}, not the key vault module's name`];
+  },
+
   tags: (model) => {
     const groups = ofType(model, 'Microsoft.Resources/resourceGroups');
     if (groups.length !== 1) return [`expected one resource group, found ${groups.length}`];
@@ -832,7 +960,62 @@ const breakages: Record<keyof typeof checks, (template: ArmTemplate) => void> = 
   everyQueueAndContainerHasItsRole: (t) => {
     delete storageResources(t).hostContainerRoles;
   },
+  homeTenantSetting: (t) => {
+    delete settingsOf(t).AUTH_HOME_TENANT_ID;
+  },
+  entraEndpoints: (t) => {
+    settingsOf(t).AUTH_AUTHORITY = `${PUBLIC_LOGIN_ENDPOINT}common`;
+  },
+  secretSettingsNameTheirSecrets: (t) => {
+    // Still a Key Vault reference, but to the session secret.
+    settingsOf(t).INVITATION_SECRET =
+      "[format('@Microsoft.KeyVault(SecretUri={0})', parameters('sessionSecretUri'))]";
+  },
+  invitationSecretInVault: (t) => {
+    const vault = rootModule(t, 'Microsoft.KeyVault/vaults').properties!.template as ArmTemplate;
+    const resources = vault.resources as ArmResource[];
+    vault.resources = resources.filter((r) => !/'invitation-secret'\)\]$/.test(r.name));
+  },
+  appSecretsStable: (t) => {
+    t.parameters!.invitationSecret!.defaultValue = "[format('{0}{1}', newGuid(), newGuid())]";
+  },
+  keyVaultNameOutput: (t) => {
+    delete t.outputs!.AZURE_KEY_VAULT_NAME;
+  },
 };
+
+// ---------------------------------------------------------------------------------------------------
+// infra/main.parameters.json: what azd passes to main.bicep.
+
+interface ParametersFile {
+  parameters: Record<string, { value?: unknown }>;
+}
+
+/** azd's generator makes 15 characters ($(secretOrRandomPassword …)); fewer than these secrets need. */
+const SECRET_OR_RANDOM_PASSWORD_LENGTH = 15;
+
+function checkParametersFile(file: ParametersFile, template: ArmTemplate): string[] {
+  const problems: string[] = [];
+  const expected: Record<string, string> = { ...STABLE_SECRETS, authHomeTenantId: 'AUTH_HOME_TENANT_ID' };
+  for (const [name, variable] of Object.entries(expected)) {
+    const value = file.parameters[name]?.value;
+    if (value !== `\${${variable}}`)
+      problems.push(`${name} is ${JSON.stringify(value)}, not \${${variable}}`);
+  }
+  for (const [name, { value }] of Object.entries(file.parameters)) {
+    const declared = template.parameters?.[name] as { type: string; minLength?: number } | undefined;
+    if (!declared) problems.push(`${name} is not a parameter of main.bicep`);
+    else if (/^secure/i.test(declared.type)) {
+      const text = String(value);
+      const generated = /\$\(\s*secretOrRandomPassword\b/.test(text);
+      if (generated && (declared.minLength ?? 0) > SECRET_OR_RANDOM_PASSWORD_LENGTH)
+        problems.push(`${name} needs ${declared.minLength} characters; secretOrRandomPassword makes 15`);
+      if (!generated && !/^\$\{[A-Z][A-Z0-9_]*\}$/.test(text))
+        problems.push(`the secure parameter ${name} is not taken from one environment variable: ${text}`);
+    }
+  }
+  return problems;
+}
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -889,6 +1072,22 @@ describe('infra/main.bicep compiled to ARM', () => {
     expect(settings.get('COSMOS_CONNECTION__accountEndpoint')).toMatch(
       /^\[reference\('\w+'\)\.outputs\.\w+\.value\]$/,
     );
+  });
+
+  describe('main.parameters.json', () => {
+    const file = JSON.parse(
+      readFileSync(join(ROOT, 'infra', 'main.parameters.json'), 'utf8'),
+    ) as ParametersFile;
+
+    it('maps the secrets and the home tenant to azd environment variables', () => {
+      expect(checkParametersFile(file, build.template as ArmTemplate)).toEqual([]);
+    });
+
+    it('reports a parameters file broken on purpose', () => {
+      const broken = structuredClone(file);
+      broken.parameters.invitationSecret = { value: 'a-literal-invitation-secret-of-32-characters' };
+      expect(checkParametersFile(broken, build.template as ArmTemplate).length).toBeGreaterThan(0);
+    });
   });
 
   for (const [name, check] of Object.entries(checks) as [keyof typeof checks, Check][]) {
