@@ -1,4 +1,10 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { effectiveRoles, type Principal } from '../../domain/principal.js';
@@ -67,8 +73,13 @@ const refuse = (message: string) => new AppError('unauthenticated', message);
  * expiry, an accepted issuer, and a `tid` equal to the tenant that issuer speaks for (so a token cannot
  * claim one tenant while being issued for another). Returns its claims.
  */
-export function createJwtVerifier(options: { issuers: string[]; jwksUri?: string | undefined }) {
-  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+export function createJwtVerifier(options: {
+  issuers: string[];
+  jwksUri?: string | undefined;
+  /** The signing keys; by default the issuer's JWKS, discovered and cached. */
+  keys?: JWTVerifyGetKey | undefined;
+}) {
+  let jwks: JWTVerifyGetKey | undefined = options.keys;
   const keys = async () => {
     if (!jwks) {
       const uri = options.jwksUri ?? (await discoverJwksUri(options.issuers[0]!));
@@ -77,7 +88,7 @@ export function createJwtVerifier(options: { issuers: string[]; jwksUri?: string
     return jwks;
   };
   return async (token: string, audiences: string[]): Promise<JWTPayload> => {
-    let resolvedKeys: ReturnType<typeof createRemoteJWKSet>;
+    let resolvedKeys: JWTVerifyGetKey;
     try {
       resolvedKeys = await keys();
     } catch (error) {
@@ -153,6 +164,7 @@ export function createTokenVerifier(options: {
   scope: string;
   homeTenantId: string;
   jwksUri?: string | undefined;
+  keys?: JWTVerifyGetKey | undefined;
 }): TokenVerifier {
   const verifyJwt = createJwtVerifier(options);
   return {
