@@ -1,7 +1,9 @@
 import { config } from '../config.js';
 import type { DependencyProbe } from '../app/check-health.js';
 import { partnersContainer } from './cosmos/client.js';
-import { queueServiceClient } from './storage/clients.js';
+import { queueClient } from './storage/clients.js';
+import { EMAIL_DISPATCH_QUEUE } from './storage/email-queue.js';
+import { discoveryUrl } from './identity/token-verifier.js';
 
 /** What "up" means for each dependency: a cheap, real call to it. */
 export function dependencyProbes(): DependencyProbe[] {
@@ -16,19 +18,15 @@ export function dependencyProbes(): DependencyProbe[] {
     },
     {
       name: 'storage',
+      // A queue the app uses: its identity holds roles on its queues, not on the account.
       check: async (signal) => {
-        await queueServiceClient().getProperties({ abortSignal: signal });
+        await queueClient(EMAIL_DISPATCH_QUEUE).getProperties({ abortSignal: signal });
       },
     },
     {
       name: 'identity',
       check: async (signal) => {
-        const response = await fetch(
-          `${auth.issuers[0]!.replace(/\/+$/, '')}/.well-known/openid-configuration`,
-          {
-            signal,
-          },
-        );
+        const response = await fetch(discoveryUrl(auth.issuers[0]!), { signal });
         if (!response.ok) throw new Error(`discovery answered ${response.status}`);
       },
     },

@@ -19,14 +19,16 @@ const CLOCK_TOLERANCE_SECONDS = 60;
 const TENANT_PLACEHOLDER = '{tenantid}';
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
+/** The discovery document of an issuer; a multi-tenant template is asked through its `common` door. */
+export const discoveryUrl = (issuer: string): string =>
+  `${issuer.replace(TENANT_PLACEHOLDER, 'common').replace(/\/+$/, '')}/.well-known/openid-configuration`;
+
 export async function discoverJwksUri(issuer: string): Promise<string> {
-  const base = issuer.replace(TENANT_PLACEHOLDER, 'common').replace(/\/+$/, '');
-  const response = await fetch(`${base}/.well-known/openid-configuration`, {
-    signal: AbortSignal.timeout(5_000),
-  });
-  if (!response.ok) throw new Error(`OpenID discovery for ${base} answered ${response.status}`);
+  const url = discoveryUrl(issuer);
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`OpenID discovery at ${url} answered ${response.status}`);
   const document = (await response.json()) as { jwks_uri?: unknown };
-  if (typeof document.jwks_uri !== 'string') throw new Error(`OpenID discovery for ${base} has no jwks_uri`);
+  if (typeof document.jwks_uri !== 'string') throw new Error(`OpenID discovery at ${url} has no jwks_uri`);
   return document.jwks_uri;
 }
 
