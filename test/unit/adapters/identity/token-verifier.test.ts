@@ -13,7 +13,7 @@ const issuerOf = (tenantId: string) => TEMPLATE.replace('{tenantid}', tenantId);
 const APP_ID_URI = 'api://partner-subscriptions';
 const CLIENT_ID = '7b0c7a52-0000-4000-8000-000000000001';
 
-let signingKey: CryptoKey;
+let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let verifier: TokenVerifier;
 
 beforeAll(async () => {
