@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkHealth, type DependencyProbe } from '../../../shared/app/check-health.js';
+import {
+  cachedHealth,
+  checkHealth,
+  summarize,
+  type DependencyProbe,
+} from '../../../shared/app/check-health.js';
 
 const CHECKED_AT = new Date('2025-03-10T12:00:00.000Z');
 const clock = () => CHECKED_AT;
@@ -108,5 +113,57 @@ describe('checkHealth', () => {
       storage: 'down',
       email: 'down',
     });
+  });
+});
+
+describe('summarize', () => {
+  it('keeps each dependency’s up or down and drops latency and error text', () => {
+    const report = {
+      status: 'unhealthy' as const,
+      checkedAt: CHECKED_AT.toISOString(),
+      dependencies: {
+        cosmos: { status: 'up' as const, latencyMs: 3 },
+        storage: { status: 'down' as const, latencyMs: 50, error: 'connect ECONNREFUSED 10.0.0.7:10001' },
+      },
+    };
+    expect(summarize(report)).toEqual({
+      status: 'unhealthy',
+      checkedAt: '2025-03-10T12:00:00.000Z',
+      dependencies: { cosmos: { status: 'up' }, storage: { status: 'down' } },
+    });
+  });
+});
+
+describe('cachedHealth', () => {
+  const aReport = (n: number) => ({ status: 'healthy' as const, checkedAt: `check-${n}`, dependencies: {} });
+
+  it('serves one check to every caller within the maximum age, then checks again', async () => {
+    let checks = 0;
+    let clock = 0;
+    const health = cachedHealth(
+      async () => aReport(++checks),
+      5_000,
+      () => clock,
+    );
+    expect((await health()).checkedAt).toBe('check-1');
+    clock = 4_999;
+    expect((await health()).checkedAt).toBe('check-1');
+    clock = 5_000;
+    expect((await health()).checkedAt).toBe('check-2');
+    expect(checks).toBe(2);
+  });
+
+  it('shares a check that is still running between callers arriving meanwhile', async () => {
+    let checks = 0;
+    let finish: () => void = () => {};
+    const health = cachedHealth(
+      () => new Promise((resolve) => (finish = () => resolve(aReport(++checks)))),
+      5_000,
+      () => 0,
+    );
+    const callers = [health(), health(), health()];
+    finish();
+    expect((await Promise.all(callers)).map((r) => r.checkedAt)).toEqual(['check-1', 'check-1', 'check-1']);
+    expect(checks).toBe(1);
   });
 });
