@@ -130,19 +130,11 @@ export function classifyCosmos(request: ProxiedRequest): string {
   const path = request.path.split('?')[0]!;
   const isDocs = /\/docs(\/|$)/.test(path);
   if (!isDocs) return 'metadata';
-  if (
-    request.headers['x-ms-cosmos-is-batch-request'] === 'True' ||
-    request.headers['x-ms-cosmos-batch-atomic']
-  )
-    return 'batch';
-  if (request.headers['x-ms-cosmos-is-query-plan-request']) return 'query-plan';
-  if (
-    request.headers['x-ms-documentdb-isquery'] ||
-    request.headers['content-type'] === 'application/query+json'
-  )
-    return 'query';
-  if (request.headers['x-ms-cosmos-batch-operation'] || request.headers['x-ms-cosmos-is-bulk-request'])
-    return 'bulk';
+  const header = (name: string) => String(request.headers[name] ?? '').toLowerCase() === 'true';
+  // One request each: a transactional batch (atomic) or a bulk batch of independent operations.
+  if (header('x-ms-cosmos-is-batch-request')) return header('x-ms-cosmos-batch-atomic') ? 'batch' : 'bulk';
+  if (header('x-ms-cosmos-is-query-plan-request')) return 'query-plan';
+  if (header('x-ms-documentdb-isquery')) return 'query';
   switch (request.method) {
     case 'GET':
       return 'read';
