@@ -80,12 +80,14 @@ console.log(`
 partner-subscriptions is running locally.
 
   API                 ${stack.urls.api}            (health: ${stack.urls.api}/health, OpenAPI: ${stack.urls.api}/openapi.json)
-  Identity provider   ${stack.urls.idp}           (dev sign-in: any email, no password)
+  Identity provider   ${stack.appEnv['AUTH_AUTHORITY']}  (front door; dev sign-in: any email, no password)
+  Tenants             ${stack.appEnv['AUTH_ISSUER']}  (home tenant ${stack.appEnv['AUTH_HOME_TENANT_ID']})
   Email inbox         ${stack.urls.email}            (JSON: ${stack.urls.email}/messages)
   Cosmos DB emulator  ${stack.urls.cosmos}
   Azurite             blob ${ports.blob}, queue ${ports.queue}, table ${ports.table}  (data in .local/azurite)
 
-  A token:            npm run --silent token -- <email> [--operator]
+  A token:            npm run --silent token -- <email> [--operator] [--tenant <guid>]
+  A domain's tenant:  npm run --silent token -- --tenant-of <domain>
   Operator:           ${operators.join(', ')}
 ${seeded ? `\n${seeded}\n` : ''}
 Press Ctrl-C to stop everything.

@@ -18,6 +18,19 @@ export const API_SCOPE = 'access_as_user';
 /** Extra authorization parameter: `dev_operator=true` signs the user in with the operator role. */
 export const DEV_OPERATOR_PARAM = 'dev_operator';
 
+/**
+ * Extra authorization parameter: `dev_tenant=<tenant id>` at the front door (/organizations/v2.0) signs
+ * the user in to that tenant instead of the one chosen from the e-mail address. Any GUID is a tenant.
+ */
+export const DEV_TENANT_PARAM = 'dev_tenant';
+
+/** The multi-tenant front door's path segment, like Entra's; `common` is an alias. */
+export const FRONT_DOOR_TENANT = 'organizations';
+export const FRONT_DOOR_ALIASES: readonly string[] = [FRONT_DOOR_TENANT, 'common'];
+
+/** The path of a tenant's issuer (and of the front door) below the IdP's base URL, as in Entra: /<tenant>/v2.0. */
+export const issuerPath = (tenant: string): string => `/${tenant}/v2.0`;
+
 /** Defaults shared by scripts/idp/main.ts and scripts/token.ts. */
 export const DEFAULT_IDP_PORT = 7443;
 export const DEFAULT_IDP_DATA_DIR = '.local/idp';

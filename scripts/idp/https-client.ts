@@ -1,4 +1,4 @@
-import { request as httpsRequest } from 'node:https';
+import { request as httpsRequest, type Agent } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
@@ -20,6 +20,8 @@ export interface HttpOptions {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** Default Node's global agent. */
+  agent?: Agent;
 }
 
 export function request(url: string, options: HttpOptions): Promise<HttpResult> {
@@ -32,7 +34,13 @@ export function request(url: string, options: HttpOptions): Promise<HttpResult> 
     if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
     const req = httpsRequest(
       target,
-      { method: options.method ?? 'GET', headers, ca: options.ca, timeout: options.timeoutMs ?? 15_000 },
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ca: options.ca,
+        timeout: options.timeoutMs ?? 15_000,
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -132,9 +140,33 @@ export type BrowseResult =
   /** A page the IdP rendered instead of redirecting (the sign-in form, or an error page). */
   | { kind: 'page'; url: string; status: number; body: string };
 
+const decodeHtml = (value: string) =>
+  value
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/**
+ * The form of a page that submits itself on load, as oidc-provider's form posts do (e.g. ending the
+ * session of the user signed in before, when another user signs in): its action and hidden fields.
+ */
+function selfSubmittingForm(html: string): { action: string; fields: Record<string, string> } | undefined {
+  if (!html.includes('document.forms[0].submit()')) return undefined;
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+  if (!action) return undefined;
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g)) {
+    fields[decodeHtml(match[1]!)] = decodeHtml(match[2]!);
+  }
+  return { action: decodeHtml(action), fields };
+}
+
 /**
  * Acts as a browser would on the IdP: issues the request, follows its redirects (303 turns into GET),
- * carries cookies, and stops at the first redirect `isDestination` accepts or at the first non-redirect.
+ * carries cookies, submits the IdP's self-submitting forms (a browser runs their script), and stops at
+ * the first redirect `isDestination` accepts or at the first other page.
  */
 export async function browse(
   url: string,
@@ -165,6 +197,14 @@ export async function browse(
     options.jar.store(current, res.headers['set-cookie']);
     const location = res.headers.location;
     if (res.status < 300 || res.status >= 400 || !location) {
+      const form = res.status === 200 ? selfSubmittingForm(res.body) : undefined;
+      const action = form && new URL(form.action, current);
+      if (form && action && action.origin === origin) {
+        current = action.href;
+        method = 'POST';
+        body = new URLSearchParams(form.fields).toString();
+        continue;
+      }
       return { kind: 'page', url: current, status: res.status, body: res.body };
     }
     const next = new URL(location, current).href;

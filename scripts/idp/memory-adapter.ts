@@ -1,11 +1,29 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 /**
+ * Models revoked with their grant (oidc-provider's own memory adapter has the same list). An
+ * Interaction or Session also names a grant, but must outlive its revocation: signing in another user
+ * over a session ends the old session, revoking its grants, and then resumes the interaction.
+ */
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
+/**
  * oidc-provider storage in this process's memory: sessions, interactions, codes and grants are lost on
  * restart (a signed-in browser signs in again), while JWT access tokens keep verifying because the
- * signing keys are persisted. One store per IdP instance, so two IdPs in one process stay apart.
+ * signing keys are persisted. One store per provider instance (one per tenant), so tenants, and two
+ * IdPs in one process, stay apart. `onUpsert` hears of every stored item (the front door uses it to
+ * know which tenant issued an authorization code or refresh token).
  */
-export function createMemoryAdapter(): new (name: string) => Adapter {
+export function createMemoryAdapter(
+  options: { onUpsert?: (model: string, id: string, expiresAt: number) => void } = {},
+): new (name: string) => Adapter {
   const entries = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
   const grantMembers = new Map<string, Set<string>>();
   const secondary = new Map<string, string>();
@@ -43,7 +61,8 @@ export function createMemoryAdapter(): new (name: string) => Adapter {
       const expiresAt =
         typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
       entries.set(key, { payload: { ...payload }, expiresAt });
-      if (payload.grantId) {
+      options.onUpsert?.(this.model, id, expiresAt);
+      if (payload.grantId && GRANTABLE.has(this.model)) {
         const members = grantMembers.get(payload.grantId) ?? new Set<string>();
         members.add(key);
         grantMembers.set(payload.grantId, members);

@@ -3,21 +3,40 @@ import { createHash } from 'node:crypto';
 /** The app role the API checks for platform operators; same value as the Entra app registration's role. */
 export const OPERATOR_ROLE = 'Platform.Operator';
 
-/** Claims the local IdP puts in ID tokens and access tokens for a signed-in user, shaped like Entra ID v2. */
+/**
+ * The domain of the tenant that runs the service (Entra: the publisher's own tenant). Platform operators
+ * are assigned their app role in this tenant; an app role from any other tenant means nothing to the API.
+ */
+export const HOME_DOMAIN = 'partner-subscriptions.local';
+
+/**
+ * Claims the local IdP puts in ID tokens and access tokens for a signed-in user, shaped like Entra ID
+ * v2 multi-tenant tokens. Every user belongs to one tenant: the same e-mail address in two tenants is
+ * two different users (different oid and sub), exactly as in Entra, where any tenant can create a user
+ * whose e-mail claim names someone else's address.
+ */
 export interface DevUserClaims {
-  /** Subject. Stable per e-mail; deliberately different from `oid`, as in Entra ID (sub is per-app there). */
+  /** Subject: pairwise, a UUID of (tenant, e-mail), deliberately different from `oid` (as in Entra). */
   sub: string;
-  /** Object id: the user's stable identifier across apps, a UUID derived from the lower-cased e-mail. */
+  /** Object id: the user's id in that tenant, a UUID of (tenant, e-mail). */
   oid: string;
-  /** Tenant id: a UUID derived from the e-mail's domain, so different companies look like different tenants. */
+  /** Tenant id (a GUID): the directory the user signed in to. */
   tid: string;
+  /** Token version, as in Entra v2 tokens. */
+  ver: '2.0';
   email: string;
   preferred_username: string;
   name: string;
   given_name: string;
   /** Omitted when the local part has a single word (`admin@x`). */
   family_name?: string;
-  roles: string[];
+  /** App roles the tenant assigned the user; omitted when none (Entra omits the claim too). */
+  roles?: string[];
+  /**
+   * Present (true) only when the tenant owns the e-mail's domain, i.e. has verified it (Entra's
+   * "email domain owner verified" optional claim); omitted otherwise.
+   */
+  xms_edov?: true;
 }
 
 // RFC 4122 name-based UUIDs (v5) in namespaces private to this dev IdP.
@@ -46,17 +65,61 @@ export function uuidV5(namespace: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** `sub` (the oidc-provider account id) for an e-mail address; the address must already be normalized. */
-export function subjectFor(email: string): string {
-  return uuidV5(SUB_NAMESPACE, email);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A tenant id (any GUID), lower-cased; undefined when the value is not a GUID. */
+export function normalizeTenantId(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const tenantId = value.trim().toLowerCase();
+  return GUID.test(tenantId) ? tenantId : undefined;
 }
 
-export function objectIdFor(email: string): string {
-  return uuidV5(OID_NAMESPACE, email);
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+
+/** Lower-cases and trims a DNS domain name; undefined when the value is not one. */
+export function normalizeDomain(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const domain = value.trim().toLowerCase();
+  return domain.length > 0 && domain.length <= 253 && DOMAIN.test(domain) ? domain : undefined;
 }
 
+/** The tenant that owns `domain` (has it as a verified domain): a stable UUID of the lower-cased domain. */
 export function tenantIdFor(domain: string): string {
   return uuidV5(TENANT_NAMESPACE, domain.toLowerCase());
+}
+
+/** The tenant that runs the service; configured operators are operators here only. */
+export const HOME_TENANT_ID = tenantIdFor(HOME_DOMAIN);
+
+/** The domain part of a normalized e-mail address. */
+export function domainOf(email: string): string {
+  return email.slice(email.indexOf('@') + 1);
+}
+
+/**
+ * `sub` (the oidc-provider account id) of `email` in tenant `tenantId`; both already normalized.
+ * Pairwise like Entra's: the same address in another tenant is another subject.
+ */
+export function subjectFor(tenantId: string, email: string): string {
+  return uuidV5(SUB_NAMESPACE, `${tenantId}:${email}`);
+}
+
+/** `oid` of `email` in tenant `tenantId`: the same address in another tenant is another user. */
+export function objectIdFor(tenantId: string, email: string): string {
+  return uuidV5(OID_NAMESPACE, `${tenantId}:${email}`);
+}
+
+/** Whether tenant `tenantId` owns (has verified) the domain of `email`. */
+export function ownsEmailDomain(tenantId: string, email: string): boolean {
+  return tenantIdFor(domainOf(email)) === tenantId;
+}
+
+/**
+ * Where a sign-in lands when nothing names a tenant: operators (configured, or asking for the role) in
+ * the home tenant, everyone else in the tenant that owns their e-mail's domain.
+ */
+export function defaultTenantFor(email: string, operator: boolean): string {
+  return operator ? HOME_TENANT_ID : tenantIdFor(domainOf(email));
 }
 
 function capitalize(word: string): string {
@@ -77,16 +140,20 @@ export function namesFor(email: string): { given_name: string; family_name?: str
     : { given_name: given, name: given };
 }
 
-/** Everything about a dev user follows from the e-mail address and whether they are an operator. */
-export function claimsFor(email: string, operator: boolean): DevUserClaims {
-  const domain = email.slice(email.indexOf('@') + 1);
+/**
+ * Everything about a dev user follows from the e-mail address, the tenant signed in to, and whether
+ * that tenant assigned the user the operator role.
+ */
+export function claimsFor(email: string, tenantId: string, operator: boolean): DevUserClaims {
   return {
-    sub: subjectFor(email),
-    oid: objectIdFor(email),
-    tid: tenantIdFor(domain),
+    sub: subjectFor(tenantId, email),
+    oid: objectIdFor(tenantId, email),
+    tid: tenantId,
+    ver: '2.0',
     email,
     preferred_username: email,
     ...namesFor(email),
-    roles: operator ? [OPERATOR_ROLE] : [],
+    ...(operator ? { roles: [OPERATOR_ROLE] } : {}),
+    ...(ownsEmailDomain(tenantId, email) ? { xms_edov: true as const } : {}),
   };
 }

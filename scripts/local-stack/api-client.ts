@@ -7,8 +7,11 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
+/** Who calls: an e-mail address, or a sign-in that asks for the operator role and/or names a tenant. */
+export type Caller = string | { email: string; operator?: boolean; tenant?: string };
+
 export interface RequestOptions {
-  as?: string | { email: string; operator: boolean } | null;
+  as?: Caller | null;
   body?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
@@ -16,15 +19,23 @@ export interface RequestOptions {
 
 /**
  * A tiny client that calls the API as a portal would: real tokens from the local identity provider
- * (authorization code + PKCE), JSON in and out. Used by the demo-data seed and the end-to-end tests.
+ * (authorization code + PKCE through its front door), JSON in and out. Used by the demo-data seed and
+ * the end-to-end tests. Without a tenant, a caller signs in where the IdP's front door puts them: the
+ * tenant that owns their e-mail's domain, or the home tenant for operators.
  */
 export function apiClient(options: { apiUrl: string; idpUrl: string; caCertPath: string }) {
   const tokens = new Map<string, Promise<string>>();
-  const token = (email: string, operator = false) => {
-    const key = `${email.toLowerCase()}|${operator}`;
+  const token = (email: string, operator = false, tenant?: string) => {
+    const key = `${email.toLowerCase()}|${operator}|${tenant?.toLowerCase() ?? ''}`;
     let cached = tokens.get(key);
     if (!cached) {
-      cached = getAccessToken({ issuer: options.idpUrl, caCertPath: options.caCertPath, email, operator });
+      cached = getAccessToken({
+        issuer: options.idpUrl,
+        caCertPath: options.caCertPath,
+        email,
+        operator,
+        ...(tenant ? { tenant } : {}),
+      });
       cached.catch(() => tokens.delete(key));
       tokens.set(key, cached);
     }
@@ -38,8 +49,8 @@ export function apiClient(options: { apiUrl: string; idpUrl: string; caCertPath:
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) {
-      const who = typeof opts.as === 'string' ? { email: opts.as, operator: false } : opts.as;
-      headers['authorization'] ??= `Bearer ${await token(who.email, who.operator)}`;
+      const who = typeof opts.as === 'string' ? { email: opts.as } : opts.as;
+      headers['authorization'] ??= `Bearer ${await token(who.email, who.operator ?? false, who.tenant)}`;
     }
     let body: string | undefined = opts.rawBody;
     if (opts.body !== undefined) {

@@ -127,7 +127,12 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       COSMOS_CREATE_IF_MISSING: 'true',
       EMAIL_CONNECTION__endpoint: email.url,
       EMAIL_ACCESS_KEY: LOCAL_EMAIL_ACCESS_KEY,
-      AUTH_ISSUER: idp.url,
+      // Entra multi-tenant, as the local IdP mimics it: tokens from any tenant's issuer
+      // (<idp>/<tenant id>/v2.0), sign-in through the front door, keys from the front door's JWKS.
+      AUTH_ISSUER: idp.issuerTemplate,
+      AUTH_AUTHORITY: idp.authority,
+      AUTH_JWKS_URI: idp.jwksUri,
+      AUTH_HOME_TENANT_ID: idp.homeTenantId,
       AUTH_AUDIENCE: API_AUDIENCE,
       AUTH_CLIENT_ID: API_CLIENT_ID,
       AUTH_CLIENT_SECRET: API_CLIENT_SECRET,

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { testApp } from '../support/app.js';
 
 const { stack, api, operator } = testApp();
+/** A real operator's token comes from the home tenant's issuer (AUTH_ISSUER is the {tenantid} template). */
+const homeTenantId = stack.appEnv['AUTH_HOME_TENANT_ID']!;
+const homeIssuer = stack.appEnv['AUTH_ISSUER']!.replace('{tenantid}', homeTenantId);
 
 /** The identity provider's own signing key, to mint tokens that are valid in every way but one. */
 async function idpSigningKey() {
@@ -20,10 +23,10 @@ async function mint(
   options: { expiresIn?: string | number; audience?: string; issuer?: string } = {},
 ) {
   const { key, kid } = await idpSigningKey();
-  return new SignJWT({ roles: ['Platform.Operator'], email: operator.email, ...claims })
+  return new SignJWT({ roles: ['Platform.Operator'], email: operator.email, tid: homeTenantId, ...claims })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
     .setSubject('test-subject')
-    .setIssuer(options.issuer ?? stack.idpUrl)
+    .setIssuer(options.issuer ?? homeIssuer)
     .setAudience(options.audience ?? stack.appEnv['AUTH_AUDIENCE']!)
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '10m')
@@ -91,7 +94,7 @@ describe('bearer authentication', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(
       JSON.stringify({
-        iss: stack.idpUrl,
+        iss: homeIssuer,
         aud: stack.appEnv['AUTH_AUDIENCE'],
         sub: 'x',
         exp: Math.floor(Date.now() / 1000) + 600,
@@ -106,7 +109,7 @@ describe('bearer authentication', () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject('x')
-      .setIssuer(stack.idpUrl)
+      .setIssuer(homeIssuer)
       .setAudience(stack.appEnv['AUTH_AUDIENCE']!)
       .setExpirationTime('10m')
       .sign(privateKey);
@@ -117,7 +120,7 @@ describe('bearer authentication', () => {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('x')
-      .setIssuer(stack.idpUrl)
+      .setIssuer(homeIssuer)
       .setAudience(stack.appEnv['AUTH_AUDIENCE']!)
       .setExpirationTime('10m')
       .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough-000'));
