@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tenantIdFor } from '../../scripts/idp/users.js';
 import { testApp, uniquePartnerId } from '../support/app.js';
 
 const { api, operator } = testApp();
@@ -21,6 +22,8 @@ describe('Action Pack, steps 1 to 4', () => {
         name: 'Walkthrough Ltd',
         program: 'action-pack',
         verifiedDomains: [domain],
+        // The partner's Entra tenant: the local IdP's tenant that owns its domain.
+        tenantId: tenantIdFor(domain),
         programAdministrators: [admin],
       },
       headers: { 'idempotency-key': `create-${partnerId}` },

@@ -7,6 +7,8 @@ import type { createPartner } from '../support/app.js';
 import { testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue, type Page } from '../support/browser.js';
 import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { DEV_TENANT_PARAM } from '../../scripts/idp/clients.js';
+import { tenantIdFor } from '../../scripts/idp/users.js';
 
 /**
  * Every way an activation can be refused: each refusal is a page a person can read (never JSON or a
@@ -107,13 +109,22 @@ async function stopAtCallback(browser: TestBrowser, link: string): Promise<strin
   return page.url;
 }
 
-/** Follows the link to the identity provider's authorization URL, names someone else there, signs them in. */
-async function signInAs(browser: TestBrowser, link: string, email: string): Promise<Page> {
+/**
+ * Follows the link to the identity provider's authorization URL and signs someone else in there: another
+ * email, and optionally an account of another tenant (as an attacker with a tenant of their own would).
+ */
+async function signInAs(
+  browser: TestBrowser,
+  link: string,
+  email: string,
+  options: { tenant?: string } = {},
+): Promise<Page> {
   const first = await browser.navigate(link, { stopAt: toIdp });
   expect(first.status).toBe(302);
   const authorize = new URL(first.url);
   expect(authorize.searchParams.get('login_hint')).toBeTruthy();
   authorize.searchParams.set('login_hint', email);
+  if (options.tenant) authorize.searchParams.set(DEV_TENANT_PARAM, options.tenant);
   return browser.navigate(authorize.toString());
 }
 
@@ -316,13 +327,13 @@ describe('sign-in responses that do not belong to the sign-in', () => {
 });
 
 describe('identities that may not claim the invitation', () => {
-  it('someone outside the partner is told which account to use, and the link stays usable', async () => {
+  it('someone outside the partner is told which account is signed in and which is invited; the link stays usable', async () => {
     const { p, partnerId, person, assignmentId, link } = await grantAndReadLink();
     const outsider = 'someone@outsider.example.org';
     const page = await signInAs(new TestBrowser(stack.caCertPath), link, outsider);
     expect(page.url.startsWith(callbackUrl)).toBe(true);
-    expectPage(page, 403, `@${p.domain}`);
-    expect(page.body).toContain(`You signed in as ${outsider} which does not belong to`);
+    expectPage(page, 403, `You are signed in as ${outsider}, an account that does not belong to`);
+    expect(page.body).toContain(`This invitation is for ${person.email}`);
     await expectUntouched(p, assignmentId);
 
     // The refusal spent nothing: the invited person follows the same link and reaches the profile page.
@@ -330,25 +341,68 @@ describe('identities that may not claim the invitation', () => {
     expect((await stored(partnerId, assignmentId)).subscriber?.email).toBe(person.email.toLowerCase());
   });
 
-  it('a second person of the partner cannot claim an invitation the first has claimed', async () => {
+  it('a foreign-tenant account that claims the invitee’s own address is refused, and nothing is bound', async () => {
     const { p, partnerId, person, assignmentId, link } = await grantAndReadLink();
-    const first = new TestBrowser(stack.caCertPath);
-    const profile = await first.navigate(link);
-    expectProfilePage(profile);
-    const claimed = await activationState(partnerId, assignmentId);
-    expect(claimed.status).toBe('invited');
-    expect(claimed.subscriber?.email).toBe(person.email.toLowerCase());
-
-    const page = await signInAs(new TestBrowser(stack.caCertPath), link, `other@${p.domain}`);
+    const page = await signInAs(new TestBrowser(stack.caCertPath), link, person.email, {
+      tenant: tenantIdFor('attacker.example'),
+    });
     expect(page.url.startsWith(callbackUrl)).toBe(true);
-    expectPage(page, 410, 'This invitation was already claimed by another account.');
-    expect(await activationState(partnerId, assignmentId)).toEqual(claimed);
-    const read = await p.assignment(assignmentId);
-    expect(read.body.status).toBe('invited');
-    expect(read.body.invitation.usedAt).toBeNull();
+    expectPage(
+      page,
+      403,
+      `You are signed in as ${person.email.toLowerCase()}, an account that does not belong to`,
+    );
+    await expectUntouched(p, assignmentId);
 
-    // The first person can still finish.
-    const benefits = await first.navigate(`${apiOrigin}/api/profile`, {
+    // The invitee, from the partner's tenant, then claims it.
+    expectProfilePage(await new TestBrowser(stack.caCertPath).navigate(link));
+    expect((await stored(partnerId, assignmentId)).subscriber?.tenantId).toBe(p.body.tenantId);
+  });
+
+  it('a colleague of the same tenant who is not the invitee is refused, naming both accounts', async () => {
+    const { p, person, assignmentId, link } = await grantAndReadLink();
+    const colleague = `other@${p.domain}`;
+    const page = await signInAs(new TestBrowser(stack.caCertPath), link, colleague);
+    expect(page.url.startsWith(callbackUrl)).toBe(true);
+    expectPage(page, 403, `You are signed in as ${colleague}, but this invitation is for ${person.email}.`);
+    await expectUntouched(p, assignmentId);
+  });
+
+  it('after a wrong claimant, the invitee is refused until a resend, whose new link activates for the invitee', async () => {
+    const { p, partnerId, person, assignmentId, link } = await grantAndReadLink();
+    // Another account already holds the claim of this invitation version (e.g. one the tenant later reissued).
+    await assignmentRepository().update(partnerId, assignmentId, (a) => ({
+      ...a,
+      subscriber: {
+        issuer: `${stack.idpUrl}/${p.body.tenantId}/v2.0`,
+        subject: 'someone-else',
+        tenantId: p.body.tenantId,
+        objectId: '00000000-0000-4000-8000-00000000dead',
+        email: person.email,
+        invitationVersion: a.invitation.version,
+        boundAt: new Date().toISOString(),
+        profile: null,
+      },
+    }));
+    const refused = await new TestBrowser(stack.caCertPath).navigate(link);
+    expectPage(refused, 410, 'This invitation was already claimed by another account.');
+
+    const resent = await api.request<AssignmentBody>('POST', `${p.base}/assignments/${assignmentId}/resend`, {
+      as: p.admin,
+    });
+    expect(resent.status).toBe(200);
+    expect((await stored(partnerId, assignmentId)).subscriber).toBeNull();
+    const newLink = await eventually(
+      async () =>
+        (await mail.messages(person.email))
+          .map((m) => activationLinkIn(m).toString())
+          .find((l) => l !== link),
+      { what: 'the second invitation' },
+    );
+    const browser = new TestBrowser(stack.caCertPath);
+    const profile = await browser.navigate(newLink);
+    expectProfilePage(profile);
+    const benefits = await browser.navigate(`${apiOrigin}/api/profile`, {
       method: 'POST',
       form: {
         csrfToken: inputValue(profile.body, 'csrfToken')!,
@@ -358,7 +412,10 @@ describe('identities that may not claim the invitation', () => {
       },
     });
     expect(benefits.url).toBe(`${apiOrigin}/api/benefits`);
-    expect((await p.assignment(assignmentId)).body.status).toBe('active');
+    const activated = await stored(partnerId, assignmentId);
+    expect(activated.status).toBe('active');
+    expect(activated.subscriber).toMatchObject({ tenantId: p.body.tenantId, invitationVersion: 2 });
+    expect(activated.subscriber?.objectId).not.toBe('00000000-0000-4000-8000-00000000dead');
   });
 });
 

@@ -23,7 +23,14 @@ async function mint(
   options: { expiresIn?: string | number; audience?: string; issuer?: string } = {},
 ) {
   const { key, kid } = await idpSigningKey();
-  return new SignJWT({ roles: ['Platform.Operator'], email: operator.email, tid: homeTenantId, ...claims })
+  return new SignJWT({
+    roles: ['Platform.Operator'],
+    email: operator.email,
+    tid: homeTenantId,
+    oid: '0b0c0d0e-0000-4000-8000-00000000a11e',
+    scp: 'access_as_user',
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
     .setSubject('test-subject')
     .setIssuer(options.issuer ?? homeIssuer)
