@@ -2,7 +2,7 @@ import * as Iron from 'iron-webcrypto';
 import { describe, expect, it } from 'vitest';
 import { assignmentRepository } from '../../shared/adapters/registry.js';
 import type { Assignment } from '../../shared/domain/assignment.js';
-import { grantAndReadLink } from '../support/activation.js';
+import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import type { createPartner } from '../support/app.js';
 import { testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue, type Page } from '../support/browser.js';
@@ -140,15 +140,7 @@ describe('activation links that cannot be used', () => {
     const browser = new TestBrowser(stack.caCertPath);
     const profile = await browser.navigate(link);
     expectProfilePage(profile);
-    const benefits = await browser.navigate(`${apiOrigin}/api/profile`, {
-      method: 'POST',
-      form: {
-        csrfToken: inputValue(profile.body, 'csrfToken')!,
-        firstName: 'Sub',
-        lastName: 'Scriber',
-        contactEmail: `sub.home@${p.domain}`,
-      },
-    });
+    const benefits = await submitProfile(browser, profile, `sub.home@${p.domain}`);
     expect(benefits.url).toBe(`${apiOrigin}/api/benefits`);
     const before = await activationState(partnerId, assignmentId);
     expect(before.status).toBe('active');
@@ -402,15 +394,7 @@ describe('identities that may not claim the invitation', () => {
     const browser = new TestBrowser(stack.caCertPath);
     const profile = await browser.navigate(newLink);
     expectProfilePage(profile);
-    const benefits = await browser.navigate(`${apiOrigin}/api/profile`, {
-      method: 'POST',
-      form: {
-        csrfToken: inputValue(profile.body, 'csrfToken')!,
-        firstName: 'Sub',
-        lastName: 'Scriber',
-        contactEmail: person.email,
-      },
-    });
+    const benefits = await submitProfile(browser, profile, person.email);
     expect(benefits.url).toBe(`${apiOrigin}/api/benefits`);
     const activated = await stored(partnerId, assignmentId);
     expect(activated.status).toBe('active');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grantAndReadLink } from '../support/activation.js';
+import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue } from '../support/browser.js';
 import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
@@ -112,15 +112,7 @@ describe('reassignment cooldown (rule 7)', () => {
     });
     const browser = new TestBrowser(stack.caCertPath);
     const profile = await browser.navigate(activationLinkIn(email).toString());
-    await browser.navigate(`${apiOrigin}/api/profile`, {
-      method: 'POST',
-      form: {
-        csrfToken: inputValue(profile.body, 'csrfToken')!,
-        firstName: 'First',
-        lastName: 'Person',
-        contactEmail: first.email,
-      },
-    });
+    await submitProfile(browser, profile, first.email, { firstName: 'First', lastName: 'Person' });
     expect((await p.assignment(granted.body.assignmentId)).body.status).toBe('active');
     const revoked = await api.request('DELETE', `${p.base}/assignments/${granted.body.assignmentId}`, {
       as: p.admin,

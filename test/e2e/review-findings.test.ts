@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
-import { grantAndReadLink } from '../support/activation.js';
+import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { createPartner, testApp } from '../support/app.js';
 import { TestBrowser, inputValue } from '../support/browser.js';
 
@@ -156,15 +156,7 @@ describe('subscriber pages', () => {
     const { p, person, link } = await grantAndReadLink();
     const browser = new TestBrowser(stack.caCertPath);
     const profile = await browser.navigate(link);
-    const benefits = await browser.navigate(`${apiOrigin}/api/profile`, {
-      method: 'POST',
-      form: {
-        csrfToken: inputValue(profile.body, 'csrfToken')!,
-        firstName: 'Sub',
-        lastName: 'Scriber',
-        contactEmail: person.email,
-      },
-    });
+    const benefits = await submitProfile(browser, profile, person.email);
     expect(benefits.body).toContain('<form method="post" action="/api/signout">');
     const csrfToken = inputValue(benefits.body, 'csrfToken')!;
 

@@ -4,6 +4,7 @@ import { hashToken } from '../../shared/app/tokens.js';
 import { assignmentRepository, invitationTokens } from '../../shared/adapters/registry.js';
 import { createPartner, testApp, type PersonBody } from './app.js';
 import { activationLinkIn, eventually, inbox } from './inbox.js';
+import { inputValue, type Page, type TestBrowser } from './browser.js';
 
 /** Grants a subscription and returns the activation link from the email the person received. */
 export async function grantAndReadLink(program: 'action-pack' | 'competency' = 'competency', local = 'sub') {
@@ -51,4 +52,17 @@ export async function anUnsentAssignment(partnerId: string, person: PersonBody, 
     ),
   );
   return { assignmentId, token };
+}
+
+/** Submits the profile form shown on `profile` with the session's CSRF token, as the person would. */
+export function submitProfile(
+  browser: TestBrowser,
+  profile: Page,
+  contactEmail: string,
+  names: { firstName: string; lastName: string } = { firstName: 'Sub', lastName: 'Scriber' },
+): Promise<Page> {
+  return browser.navigate(`${new URL(profile.url).origin}/api/profile`, {
+    method: 'POST',
+    form: { csrfToken: inputValue(profile.body, 'csrfToken')!, ...names, contactEmail },
+  });
 }
