@@ -1,12 +1,8 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import {
-  failBulkChunk,
-  getBulkJob,
-  listBulkRows,
-  processBulkChunk,
-  submitBulkJob,
-} from '../shared/app/bulk.js';
+import { failBulkChunk, processBulkChunk } from '../shared/app/bulk/run.js';
+import { getBulkJob, listBulkRows } from '../shared/app/bulk/results.js';
+import { submitBulkJob } from '../shared/app/bulk/submit.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
 import { bulkDeps } from '../shared/adapters/registry.js';
 import { BULK_ASSIGNMENTS_QUEUE } from '../shared/adapters/storage/bulk-queue.js';

@@ -11,7 +11,23 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   headers: IncomingMessage['headers'];
+  /** The request body (read before it is forwarded; these are small JSON requests). */
+  body: Buffer;
 }
+
+/**
+ * A fault as data, so a test in another process can set it over HTTP (`POST /_proxy/rules`): requests
+ * of a kind (see `classify`), optionally only those whose body contains a string, are answered with
+ * `fault`, at most `times` times (default: until the rules are cleared).
+ */
+export interface FaultRule {
+  kind?: string;
+  bodyIncludes?: string;
+  times?: number;
+  fault: Fault;
+}
+
+export const PROXY_CONTROL_PREFIX = '/_proxy/';
 
 export type Fault =
   /** Answer instead of the service: a status, headers and a JSON body. */
@@ -28,6 +44,8 @@ export interface RunningProxy extends RunningService {
   resetCounts(): void;
   /** Decides, per request, whether to inject a fault; undefined forwards it. */
   setFaults(decide: ((request: ProxiedRequest) => Fault | undefined) | null): void;
+  /** Faults as data (what `POST /_proxy/rules` sets); replaces any earlier rules. */
+  setRules(rules: FaultRule[]): void;
   /** Refuse every connection (the service is unreachable) until `reachable()`. */
   unreachable(): void;
   reachable(): void;
@@ -48,7 +66,20 @@ export async function startProxy(options: {
   let refusing = false;
   const sockets = new Set<Socket>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  let rules: (FaultRule & { used: number })[] = [];
+  const byRules = (request: ProxiedRequest, kind: string): Fault | undefined => {
+    const rule = rules.find(
+      (r) =>
+        (r.kind === undefined || r.kind === kind) &&
+        (r.bodyIncludes === undefined || request.body.includes(r.bodyIncludes)) &&
+        (r.times === undefined || r.used < r.times),
+    );
+    if (!rule) return undefined;
+    rule.used++;
+    return rule.fault;
+  };
+
+  const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
     const upstream = request(
       {
         protocol: target.protocol,
@@ -65,26 +96,60 @@ export async function startProxy(options: {
       },
     );
     upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    upstream.end(body);
+  };
+
+  /** The proxy's own control API, for tests in other processes: rules and counts. */
+  const control = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    const path = (req.url ?? '').slice(PROXY_CONTROL_PREFIX.length);
+    const reply = (status: number, value?: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(value === undefined ? '' : JSON.stringify(value));
+    };
+    if (path === 'rules' && req.method === 'POST') {
+      rules = (JSON.parse(body.toString('utf8') || '[]') as FaultRule[]).map((r) => ({ ...r, used: 0 }));
+      return reply(204);
+    }
+    if (path === 'rules' && req.method === 'DELETE') {
+      rules = [];
+      return reply(204);
+    }
+    if (path === 'counts' && req.method === 'GET') return reply(200, counts);
+    if (path === 'counts' && req.method === 'DELETE') {
+      counts = {};
+      return reply(204);
+    }
+    if (path === 'reachable' && req.method === 'POST') {
+      const { reachable } = JSON.parse(body.toString('utf8')) as { reachable: boolean };
+      refusing = !reachable;
+      if (refusing) for (const socket of sockets) if (socket !== req.socket) socket.destroy();
+      return reply(204);
+    }
+    return reply(404);
   };
 
   const server = createServer((req, res) => {
-    const described = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
-    const kind = classify(described);
-    counts[kind] = (counts[kind] ?? 0) + 1;
-    const fault = decide?.(described);
-    if (!fault) return forward(req, res);
-    if (fault.kind === 'reset') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.kind === 'delay') {
-      setTimeout(() => forward(req, res), fault.ms);
-      return;
-    }
-    req.resume();
-    res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-    res.end(fault.body === undefined ? '' : JSON.stringify(fault.body));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if ((req.url ?? '').startsWith(PROXY_CONTROL_PREFIX)) return control(req, body, res);
+      const described = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+      const kind = classify(described);
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      const fault = decide?.(described) ?? byRules(described, kind);
+      if (!fault) return forward(req, body, res);
+      if (fault.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'delay') {
+        setTimeout(() => forward(req, body, res), fault.ms);
+        return;
+      }
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(fault.body === undefined ? '' : JSON.stringify(fault.body));
+    });
   });
   server.on('connection', (socket) => {
     if (refusing) {
@@ -108,6 +173,9 @@ export async function startProxy(options: {
     },
     setFaults: (next) => {
       decide = next;
+    },
+    setRules: (next) => {
+      rules = next.map((r) => ({ ...r, used: 0 }));
     },
     unreachable: () => {
       refusing = true;

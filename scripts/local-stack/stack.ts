@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startAzurite } from './azurite.js';
 import { startCosmos, COSMOS_EMULATOR_KEY } from './cosmos.js';
+import { classifyCosmos, startProxy } from './proxy.js';
 import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
@@ -52,6 +53,11 @@ export interface StackOptions {
   /** Which host runs the function app: the dev host, Core Tools (`func start`), or none. */
   withFunctions: boolean | 'func';
   operators?: string[];
+  /**
+   * Put a proxy between the app and the Cosmos DB emulator (tests and benchmarks): it counts requests
+   * and takes fault rules over HTTP at `urls.cosmos` + `/_proxy/…`.
+   */
+  proxyCosmos?: boolean;
   /** Extra app settings for the function app (tests shorten queue retry delays this way). */
   appSettings?: Record<string, string>;
   log: (service: string, line: string) => void;
@@ -118,11 +124,17 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       }).then((s) => (started.push(s), s)),
     ]);
 
+    let cosmosUrl = cosmos.url;
+    if (options.proxyCosmos) {
+      const proxy = await startProxy({ target: cosmos.url, classify: classifyCosmos });
+      started.push(proxy);
+      cosmosUrl = proxy.url;
+    }
     const apiBase = `http://localhost:${ports.api}`;
     const appEnv: Record<string, string> = {
       ...localSettings(options.projectRoot),
       AzureWebJobsStorage: storage.url,
-      COSMOS_CONNECTION__accountEndpoint: cosmos.url,
+      COSMOS_CONNECTION__accountEndpoint: cosmosUrl,
       COSMOS_KEY: COSMOS_EMULATOR_KEY,
       COSMOS_CREATE_IF_MISSING: 'true',
       EMAIL_CONNECTION__endpoint: email.url,
@@ -160,7 +172,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         api: `${apiBase}/api`,
         idp: idp.url,
         email: email.url,
-        cosmos: cosmos.url,
+        cosmos: cosmosUrl,
         storage: storage.url,
       },
       appEnv,

@@ -8,13 +8,14 @@ import { CosmosAssignmentRepository } from './cosmos/assignment-repository.js';
 import { CosmosAuditLog } from './cosmos/audit-log.js';
 import { CosmosIdempotencyStore } from './cosmos/idempotency-store.js';
 import { CosmosPartnerRepository } from './cosmos/partner-repository.js';
+import { CosmosPartnerPartition } from './cosmos/partition.js';
 import { CosmosPersonRepository } from './cosmos/person-repository.js';
 import { AcsEmailSender } from './email/acs-email-sender.js';
 import { blobServiceClient, queueClient } from './storage/clients.js';
 import { BULK_ASSIGNMENTS_QUEUE, StorageBulkQueue } from './storage/bulk-queue.js';
 import { BlobUploadStore, BULK_UPLOADS_CONTAINER } from './storage/upload-store.js';
 import { CosmosBulkJobStore } from './cosmos/bulk-job-store.js';
-import type { BulkDeps } from '../app/bulk.js';
+import type { BulkDeps } from '../app/bulk/deps.js';
 import { cachedHealth, checkHealth } from '../app/check-health.js';
 import { dependencyProbes } from './health-probes.js';
 import { hmacInvitationTokens } from '../app/tokens.js';
@@ -28,6 +29,7 @@ const once = <T>(build: () => T): (() => T) => {
 
 export const processLog = createLogger(consoleSink, { component: 'partner-subscriptions' });
 
+export const partnerPartition = once(() => new CosmosPartnerPartition(partnersContainer));
 export const partnerRepository = once(() => new CosmosPartnerRepository(partnersContainer));
 export const personRepository = once(() => new CosmosPersonRepository(partnersContainer));
 export const assignmentRepository = once(() => new CosmosAssignmentRepository(partnersContainer));
@@ -54,6 +56,7 @@ export const links = once(() => ({
 
 export const assignmentDeps = once((): AssignmentDeps => ({
   partners: partnerRepository(),
+  partition: partnerPartition(),
   people: personRepository(),
   assignments: assignmentRepository(),
   audit: auditLog(),
@@ -65,6 +68,7 @@ export const assignmentDeps = once((): AssignmentDeps => ({
 
 export const peopleDeps = once((): PeopleDeps => ({
   partners: partnerRepository(),
+  partition: partnerPartition(),
   people: personRepository(),
   audit: auditLog(),
   endSubscriptions: (ctx, partnerId, personId) => revokeAllOf(assignmentDeps(), ctx, partnerId, personId),
@@ -92,6 +96,10 @@ export const bulkDeps = once((): BulkDeps => ({
   jobs: new CosmosBulkJobStore(partnersContainer),
   queue: new StorageBulkQueue(queueClient(BULK_ASSIGNMENTS_QUEUE)),
   uploads: new BlobUploadStore(blobServiceClient().getContainerClient(BULK_UPLOADS_CONTAINER)),
-  people: peopleDeps(),
-  assignments: assignmentDeps(),
+  partners: partnerRepository(),
+  partition: partnerPartition(),
+  audit: auditLog(),
+  emails: emailQueue(),
+  invitations: invitationTokens(),
+  policy: config().assignments,
 }));

@@ -40,13 +40,30 @@ export async function loadPartner(
   ctx: Pick<CallContext, 'principal' | 'now'>,
   need: PartnerAccessNeed,
 ): Promise<Versioned<Partner>> {
-  let found = await partners.get(partnerId);
+  return authorizeRead(partners, await partners.get(partnerId), partnerId, ctx, need);
+}
+
+/**
+ * The access check on a partner already read (with the documents a command needs, in one round trip).
+ * A first call that binds an administrator writes once, through the repository, and answers the bound
+ * version, whose ETag the command then commits against.
+ */
+export async function authorizeRead(
+  partners: PartnerRepository,
+  found: Versioned<Partner> | null,
+  partnerId: string,
+  ctx: Pick<CallContext, 'principal' | 'now'>,
+  need: PartnerAccessNeed,
+): Promise<Versioned<Partner>> {
   if (!found) throw notFound(`Partner ${partnerId}`);
+  let partner = found;
   if (administratorToBind(found.value, ctx.principal) !== null) {
-    found = await partners.update(partnerId, (partner) => bindAdministrator(partner, ctx.principal, ctx.now));
+    partner = await partners.update(partnerId, (current) =>
+      bindAdministrator(current, ctx.principal, ctx.now),
+    );
   }
-  assertAccess(found.value, ctx.principal, need);
-  return found;
+  assertAccess(partner.value, ctx.principal, need);
+  return partner;
 }
 
 export function assertOperator(principal: Principal): void {

@@ -12,14 +12,14 @@ import type { Privilege } from '../domain/program.js';
 import {
   benefitForPrivilege,
   grantSeat,
-  liveSeat,
   liveSeatsOf,
   releaseSeat,
   usageOf,
   type BenefitUsage,
 } from '../domain/seats.js';
-import { loadPartner } from './access.js';
-import { recordChange } from './audit.js';
+import { authorizeRead, loadPartner } from './access.js';
+import { auditEvent } from './audit.js';
+import { lostRace, untilCommitted } from './commits.js';
 import { newId } from './ids.js';
 import type {
   AssignmentRepository,
@@ -28,6 +28,8 @@ import type {
   EmailQueue,
   Page,
   PageRequest,
+  PartitionWrite,
+  PartnerPartition,
   PartnerRepository,
   PersonRepository,
   Versioned,
@@ -41,6 +43,7 @@ export interface AssignmentPolicy {
 
 export interface AssignmentDeps {
   partners: PartnerRepository;
+  partition: PartnerPartition;
   people: PersonRepository;
   assignments: AssignmentRepository;
   audit: AuditLog;
@@ -76,92 +79,78 @@ async function queueEmail(deps: AssignmentDeps, ctx: CallContext, assignment: As
 }
 
 /**
- * Grants a privilege: the seat is taken in the partner aggregate's conditional write (so the seat
- * limit holds under any concurrency), then the assignment is stored and its invitation email queued.
+ * Grants a privilege in two round trips: one read of the aggregate with the person, one commit of the
+ * seat (the aggregate replaced at the version read, so the seat limit holds under any concurrency), the
+ * assignment and its audit event together; then the invitation email is queued. The person is written
+ * back unchanged at the version read, first: a person disassociated meanwhile fails the commit, so a
+ * seat never outlives its holder. A commit that lost a race decides again on what is stored now.
  */
 export async function grantPrivilege(
   deps: AssignmentDeps,
   ctx: CallContext,
   partnerId: string,
-  input: { personId: string; privilege: Privilege; assignmentId?: string | undefined },
+  input: { personId: string; privilege: Privilege },
 ): Promise<Versioned<Assignment>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
-  const person = await deps.people.get(partnerId, input.personId);
-  if (!person) throw notFound(`Person ${input.personId}`);
-  benefitForPrivilege(partner, input.privilege);
-
-  // A caller-chosen id (a bulk row's) makes the grant idempotent: a retry finds what the first attempt did.
-  const assignmentId = input.assignmentId ?? newId();
-  if (input.assignmentId) {
-    const existing = await deps.assignments.get(partnerId, assignmentId);
-    if (existing) return existing;
-  }
-  const updated = await deps.partners.update(partnerId, (current) =>
-    liveSeat(current, assignmentId)
-      ? current
-      : grantSeat(current, { assignmentId, personId: input.personId, privilege: input.privilege }, ctx.now),
-  );
-  const release = () =>
-    deps.partners.update(partnerId, (current) => releaseSeat(current, assignmentId, ctx.now, deps.policy));
-
-  if (!(await deps.people.get(partnerId, input.personId))) {
-    await release(); // disassociated while we granted: a seat must never outlive its holder
-    throw notFound(`Person ${input.personId}`);
-  }
-  const benefit = benefitForPrivilege(updated.value, input.privilege);
-  let created: Versioned<Assignment>;
-  try {
-    created = await deps.assignments.create(
-      newAssignment(
-        {
-          assignmentId,
-          partnerId,
-          personId: input.personId,
-          personEmail: person.value.email,
-          deliverTo: deliveryAddress(person.value),
-          privilege: input.privilege,
-          benefit,
-          assignedBy: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
-          tokenHash: invitationTokenHash(deps.invitations, partnerId, assignmentId)(1),
-        },
-        ctx.now,
-        deps.policy,
-      ),
+  const assignmentId = newId();
+  const granted = await untilCommitted(`Partner ${partnerId}`, async () => {
+    const read = await deps.partition.load(partnerId, { personId: input.personId });
+    const partner = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    const person = read.person;
+    if (!person) throw notFound(`Person ${input.personId}`);
+    const benefit = benefitForPrivilege(partner.value, input.privilege);
+    const seated = grantSeat(
+      partner.value,
+      { assignmentId, personId: input.personId, privilege: input.privilege },
+      ctx.now,
     );
-  } catch (error) {
-    const raced = input.assignmentId ? await deps.assignments.get(partnerId, assignmentId) : null;
-    if (raced) return raced;
-    await release().catch(() => undefined);
-    throw error;
-  }
-  await queueEmail(deps, ctx, created.value);
-  await recordChange(
-    deps.audit,
-    ctx,
-    partnerId,
-    'assignment.granted',
-    { type: 'assignment', id: assignmentId },
-    {
-      personId: input.personId,
-      privilege: input.privilege,
-      benefit,
-    },
-  );
-  return created;
+    const assignment = newAssignment(
+      {
+        assignmentId,
+        partnerId,
+        personId: input.personId,
+        personEmail: person.value.email,
+        deliverTo: deliveryAddress(person.value),
+        privilege: input.privilege,
+        benefit,
+        assignedBy: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
+        tokenHash: invitationTokenHash(deps.invitations, partnerId, assignmentId)(1),
+      },
+      ctx.now,
+      deps.policy,
+    );
+    const event = auditEvent(
+      ctx,
+      partnerId,
+      'assignment.granted',
+      { type: 'assignment', id: assignmentId },
+      {
+        personId: input.personId,
+        privilege: input.privilege,
+        benefit,
+      },
+    );
+    const result = await deps.partition.commit(partnerId, [
+      { op: 'replace', document: { kind: 'person', value: person.value }, ifMatch: person.etag },
+      { op: 'replace', document: { kind: 'partner', value: seated }, ifMatch: partner.etag },
+      { op: 'create', document: { kind: 'assignment', value: assignment } },
+      { op: 'create', document: { kind: 'audit', value: event } },
+    ]);
+    if (!result.ok) {
+      if (lostRace(result)) return 'conflict';
+      throw new Error(`The grant's commit answered ${result.status} at write ${result.index}.`);
+    }
+    return { done: { value: assignment, etag: result.etags[2]! } };
+  });
+  await queueEmail(deps, ctx, granted.value);
+  return granted;
 }
 
-/** Where the person's email goes now: their notification address may have changed since the grant. */
-async function currentAddress(deps: AssignmentDeps, assignment: Assignment): Promise<string> {
-  const person = await deps.people.get(assignment.partnerId, assignment.personId);
-  return person ? deliveryAddress(person.value) : assignment.delivery.to;
-}
-
-async function loadAssignment(deps: AssignmentDeps, partnerId: string, assignmentId: string) {
-  const found = await deps.assignments.get(partnerId, assignmentId);
-  if (!found) throw notFound(`Assignment ${assignmentId}`);
-  return found;
-}
-
+/**
+ * Ends a live assignment in two round trips: the aggregate and the assignment read together, then the
+ * seat released (after the cooldown if it was activated), the assignment ended and the event recorded
+ * in one commit; the revocation notice is queued. Idempotent: an assignment no longer live is answered
+ * as it is.
+ */
 async function endOne(
   deps: AssignmentDeps,
   ctx: CallContext,
@@ -169,19 +158,15 @@ async function endOne(
   assignmentId: string,
   reason: 'revoked' | 'disassociated',
 ): Promise<Versioned<Assignment>> {
-  const current = await loadAssignment(deps, partnerId, assignmentId);
-  if (!isLive(current.value)) return current;
-  await deps.partners.update(partnerId, (partner) =>
-    releaseSeat(partner, assignmentId, ctx.now, deps.policy),
-  );
-  const to = await currentAddress(deps, current.value);
-  const ended = await deps.assignments.update(partnerId, assignmentId, (a) =>
-    endAssignment(a, reason, to, ctx.now),
-  );
-  if (ended.value.status !== current.value.status) {
-    await queueEmail(deps, ctx, ended.value);
-    await recordChange(
-      deps.audit,
+  const outcome = await untilCommitted(`Partner ${partnerId}`, async () => {
+    const read = await deps.partition.load(partnerId, { assignmentId });
+    const partner = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    const current = read.assignment;
+    if (!current) throw notFound(`Assignment ${assignmentId}`);
+    if (!isLive(current.value)) return { done: { assignment: current, ended: false } };
+    const ended = endAssignment(current.value, reason, current.value.delivery.to, ctx.now);
+    const released = releaseSeat(partner.value, assignmentId, ctx.now, deps.policy);
+    const event = auditEvent(
       ctx,
       partnerId,
       'assignment.revoked',
@@ -191,8 +176,26 @@ async function endOne(
         reason,
       },
     );
-  }
-  return ended;
+    // The aggregate first: it is the write most likely to lose a race, and where a store runs a batch
+    // without undoing it (the emulator), a lost race then writes nothing; a retry heals the rarer rest.
+    const writes: PartitionWrite[] = [
+      ...(released === partner.value
+        ? []
+        : [
+            { op: 'replace', document: { kind: 'partner', value: released }, ifMatch: partner.etag } as const,
+          ]),
+      { op: 'replace', document: { kind: 'assignment', value: ended }, ifMatch: current.etag },
+      { op: 'create', document: { kind: 'audit', value: event } },
+    ];
+    const result = await deps.partition.commit(partnerId, writes);
+    if (!result.ok) {
+      if (lostRace(result)) return 'conflict';
+      throw new Error(`The revocation's commit answered ${result.status} at write ${result.index}.`);
+    }
+    return { done: { assignment: { value: ended, etag: result.etags.at(-2)! }, ended: true } };
+  });
+  if (outcome.ended) await queueEmail(deps, ctx, outcome.assignment.value);
+  return outcome.assignment;
 }
 
 /** Revokes a live assignment and frees its seat (after the cooldown if it was activated). Idempotent. */
@@ -202,7 +205,6 @@ export async function revokeAssignment(
   partnerId: string,
   assignmentId: string,
 ): Promise<Versioned<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'manage');
   return endOne(deps, ctx, partnerId, assignmentId, 'revoked');
 }
 
@@ -223,38 +225,53 @@ export async function revokeAllOf(
   }
 }
 
-/** A new invitation link (the previous one stops working) and a new email. */
+/**
+ * A new invitation link (the previous one stops working) and a new email, in two round trips: the
+ * aggregate (for access) and the assignment read together, the assignment and the event committed.
+ */
 export async function resendInvitation(
   deps: AssignmentDeps,
   ctx: CallContext,
   partnerId: string,
   assignmentId: string,
 ): Promise<Versioned<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'manage');
-  const current = await loadAssignment(deps, partnerId, assignmentId);
-  const to = await currentAddress(deps, current.value);
-  const updated = await deps.assignments.update(partnerId, assignmentId, (a) =>
-    reissueInvitation(
-      a,
+  const resent = await untilCommitted(`Assignment ${assignmentId}`, async () => {
+    const read = await deps.partition.load(partnerId, { assignmentId });
+    await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    const current = read.assignment;
+    if (!current) throw notFound(`Assignment ${assignmentId}`);
+    const reissued = reissueInvitation(
+      current.value,
       invitationTokenHash(deps.invitations, partnerId, assignmentId),
-      to,
+      current.value.delivery.to,
       ctx.now,
       deps.policy,
-    ),
-  );
-  await queueEmail(deps, ctx, updated.value);
-  await recordChange(
-    deps.audit,
-    ctx,
-    partnerId,
-    'assignment.invitation-resent',
-    {
-      type: 'assignment',
-      id: assignmentId,
-    },
-    { version: updated.value.invitation.version },
-  );
-  return updated;
+    );
+    const event = auditEvent(
+      ctx,
+      partnerId,
+      'assignment.invitation-resent',
+      { type: 'assignment', id: assignmentId },
+      { version: reissued.invitation.version },
+    );
+    const result = await deps.partition.commit(partnerId, [
+      { op: 'replace', document: { kind: 'assignment', value: reissued }, ifMatch: current.etag },
+      { op: 'create', document: { kind: 'audit', value: event } },
+    ]);
+    if (!result.ok) {
+      if (lostRace(result)) return 'conflict';
+      throw new Error(`The resend's commit answered ${result.status} at write ${result.index}.`);
+    }
+    return { done: { value: reissued, etag: result.etags[0]! } };
+  });
+  await queueEmail(deps, ctx, resent.value);
+  return resent;
+}
+
+async function loadAssignment(deps: AssignmentDeps, partnerId: string, assignmentId: string) {
+  const found = await deps.assignments.get(partnerId, assignmentId);
+  if (!found) throw notFound(`Assignment ${assignmentId}`);
+  return found;
 }
 
 export async function getAssignment(

@@ -7,6 +7,7 @@ import {
   type Assignment,
 } from '../domain/assignment.js';
 import { PROGRAM_TERMS } from '../domain/program.js';
+import { deliveryAddress } from '../domain/person.js';
 import { renderInvitation, renderRevocation } from './emails.js';
 import type {
   AssignmentRepository,
@@ -80,6 +81,8 @@ export async function dispatchEmail(
   if (!partner) return 'gone';
   const person = await deps.people.get(message.partnerId, assignment.personId);
   const firstName = person?.value.firstName ?? assignment.personEmail;
+  // The person's address now: a notification email changed since the email was queued is honoured.
+  const to = person ? deliveryAddress(person.value) : assignment.delivery.to;
   const benefitName = PROGRAM_TERMS[partner.value.program].benefitName;
   const rendered =
     assignment.delivery.kind === 'invitation'
@@ -100,7 +103,7 @@ export async function dispatchEmail(
   try {
     outcome = await deps.sender.send({
       operationId: emailOperationId(message),
-      to: assignment.delivery.to,
+      to,
       ...rendered,
     });
   } catch (error) {
@@ -124,7 +127,7 @@ export async function dispatchEmail(
     return 'throttled';
   }
   await deps.assignments.update(message.partnerId, message.assignmentId, (a) =>
-    recordSent(a, message.sequence, deps.now()),
+    recordSent(a, message.sequence, deps.now(), to),
   );
   return 'sent';
 }

@@ -18,14 +18,15 @@ import {
 } from '../domain/person.js';
 import type { Privilege } from '../domain/program.js';
 import { benefitForPrivilege, liveSeatsOf } from '../domain/seats.js';
-import { loadPartner } from './access.js';
-import { recordChange } from './audit.js';
+import { authorizeRead, loadPartner } from './access.js';
+import { auditEvent, recordChange } from './audit.js';
 import { compositeEtag, personIdFor } from './ids.js';
 import type {
   AuditLog,
   CallContext,
   Page,
   PageRequest,
+  PartnerPartition,
   PartnerRepository,
   PersonRepository,
   Versioned,
@@ -33,6 +34,7 @@ import type {
 
 export interface PeopleDeps {
   partners: PartnerRepository;
+  partition: PartnerPartition;
   people: PersonRepository;
   audit: AuditLog;
   /** Ends a person's live subscriptions (disassociation with cascade). */
@@ -96,26 +98,43 @@ function assertIfMatch(ifMatch: string | undefined, current: string): void {
   }
 }
 
+/**
+ * Associates a person in two round trips: the aggregate read (for access and the verified domains),
+ * then the person and the audit event committed together. The person's id is derived from the email,
+ * so a second association of the same email finds it there (`already-exists`).
+ */
 export async function associatePerson(
   deps: PeopleDeps,
   ctx: CallContext,
   partnerId: string,
   input: NewPerson,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
+  const read = await deps.partition.load(partnerId);
+  const { value: partner } = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
   const personId = personIdFor(partnerId, input.email);
-  const created = await deps.people.create(buildPerson(partner, personId, input, ctx.now));
-  await recordChange(
-    deps.audit,
+  const person = buildPerson(partner, personId, input, ctx.now);
+  const event = auditEvent(
     ctx,
     partnerId,
     'person.associated',
     { type: 'person', id: personId },
     {
-      email: created.value.email,
+      email: person.email,
     },
   );
-  return view(partner, created);
+  const result = await deps.partition.commit(partnerId, [
+    { op: 'create', document: { kind: 'person', value: person } },
+    { op: 'create', document: { kind: 'audit', value: event } },
+  ]);
+  if (!result.ok) {
+    if (result.status === 409 && result.index === 0) {
+      throw new AppError('already-exists', `A person with the email ${person.email} is already associated.`, {
+        personId,
+      });
+    }
+    throw new Error(`The association's commit answered ${result.status} at write ${result.index}.`);
+  }
+  return view(partner, { value: person, etag: result.etags[0]! });
 }
 
 export type RoleFilter = TechnicalContactSlot | 'technical-contact' | 'program-administrator';
@@ -149,14 +168,17 @@ export async function listPeople(
   return { items, nextCursor: found.nextCursor };
 }
 
+/** One person with roles and subscriptions: the aggregate and the person read in one round trip. */
 export async function getPerson(
   deps: PeopleDeps,
   ctx: CallContext,
   partnerId: string,
   personId: string,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
-  return view(partner, await loadPerson(deps, partnerId, personId));
+  const read = await deps.partition.load(partnerId, { personId });
+  const { value: partner } = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'read');
+  if (!read.person) throw notFound(`Person ${personId}`);
+  return view(partner, read.person);
 }
 
 export async function updatePerson(

@@ -1,5 +1,6 @@
 import type { Assignment, AssignmentStatus } from '../domain/assignment.js';
-import type { BulkJob, BulkRowResult, RowOutcome } from '../domain/bulk.js';
+import type { BulkJob } from '../domain/bulk.js';
+import type { RowDecision } from '../domain/bulk-plan.js';
 import type { Partner, TechnicalContactSlot } from '../domain/partner.js';
 import type { Person } from '../domain/person.js';
 import type { Principal } from '../domain/principal.js';
@@ -35,6 +36,49 @@ export interface PartnerRepository {
   ): Promise<Versioned<Partner>>;
   /** Every partner id, for timers that sweep all partners. */
   listIds(): AsyncIterable<string>;
+}
+
+/** A document of a partner's partition, by kind. */
+export type PartitionDocument =
+  | { kind: 'partner'; value: Partner }
+  | { kind: 'person'; value: Person }
+  | { kind: 'assignment'; value: Assignment }
+  | { kind: 'audit'; value: AuditEvent }
+  | { kind: 'bulk-chunk'; value: BulkChunk };
+
+/** One write of a commit: documents are created (fails if one exists) or replaced at the version read. */
+export type PartitionWrite =
+  | { op: 'create'; document: PartitionDocument }
+  | { op: 'replace'; document: PartitionDocument; ifMatch: string };
+
+export type CommitResult =
+  | { ok: true; etags: string[] }
+  /** Nothing was written: write `index` found its document changed (412), gone (404) or present (409). */
+  | { ok: false; index: number; status: 404 | 409 | 412 };
+
+export interface PartitionSnapshot {
+  partner: Versioned<Partner> | null;
+  person?: Versioned<Person> | null;
+  assignment?: Versioned<Assignment> | null;
+}
+
+/**
+ * A partner's partition, read and written in as few round trips as the store allows: the aggregate and
+ * the documents a command needs in one read, and every write of the command in one commit, atomic
+ * (Cosmos DB's transactional batch: all or nothing). The local emulator runs a batch in order and stops
+ * at the first failing write without undoing the earlier ones, so a commit puts its preconditions
+ * (the replaces with If-Match) first and only creates that cannot conflict after them.
+ */
+export interface PartnerPartition {
+  load(partnerId: string, also?: { personId?: string; assignmentId?: string }): Promise<PartitionSnapshot>;
+  commit(partnerId: string, writes: PartitionWrite[]): Promise<CommitResult>;
+  /** Which of these documents exist, in one query. */
+  existing(partnerId: string, kind: 'person' | 'assignment', ids: string[]): Promise<Set<string>>;
+  /**
+   * Creates many documents with the store's bulk operations (independent writes, bounded concurrency).
+   * A document that is already there counts as created, so a redelivered or resumed write is harmless.
+   */
+  createAll(partnerId: string, documents: PartitionDocument[]): Promise<void>;
 }
 
 export interface PersonQuery {
@@ -159,6 +203,17 @@ export interface BulkChunk {
   /** The 1-based row number of rows[0]. */
   firstRow: number;
   rows: unknown[];
+  /**
+   * The chunk's rows decided (once): for a real run committed in one transaction with the aggregate
+   * those decisions produced, so a chunk is decided exactly once however often its message comes.
+   */
+  plan?: ChunkPlan | null;
+}
+
+export interface ChunkPlan {
+  plannedAt: string;
+  correlationId: string;
+  decisions: RowDecision[];
 }
 
 export interface BulkRowCounts {
@@ -167,30 +222,31 @@ export interface BulkRowCounts {
   skipped: number;
 }
 
-/** Jobs, their chunks of rows and one result document per row (its id makes each row run once). */
+/** Jobs, their chunks of rows (with their decisions once made) and per-chunk counts once written. */
 export interface BulkJobStore {
+  /** Chunks first, then the job: a job is visible only once all its rows are stored. */
   createJob(job: BulkJob, chunks: BulkChunk[]): Promise<void>;
   getJob(partnerId: string, jobId: string): Promise<BulkJob | null>;
-  getChunk(partnerId: string, jobId: string, index: number): Promise<BulkChunk | null>;
-  /** `claimed`: run the row; `done`: it has an outcome; `busy`: another attempt is running it now. */
-  claimRow(partnerId: string, jobId: string, row: number, now: Date): Promise<'claimed' | 'done' | 'busy'>;
-  releaseRow(partnerId: string, jobId: string, row: number): Promise<void>;
-  finishRow(result: BulkRowResult): Promise<void>;
-  /** The outcome of each of these rows, or null where a row has none yet. */
-  rowOutcomes(partnerId: string, jobId: string, rows: number[]): Promise<(RowOutcome | null)[]>;
+  getChunk(partnerId: string, jobId: string, index: number): Promise<Versioned<BulkChunk> | null>;
   /**
-   * Counts are kept per chunk once its rows all have outcomes, so reading a job's progress costs one
-   * point read per chunk, not a query over its rows.
+   * What a chunk's run starts from, in one round trip: the job, the chunk, the partner aggregate, and
+   * whether the chunk is done (its counts are recorded).
    */
-  recordChunkCounts(partnerId: string, jobId: string, chunk: number, counts: BulkRowCounts): Promise<void>;
-  chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]>;
-  markStarted(partnerId: string, jobId: string, at: Date): Promise<void>;
-  listRows(
+  loadChunk(
     partnerId: string,
     jobId: string,
-    filter: { outcome?: RowOutcome | undefined },
-    page: PageRequest,
-  ): Promise<Page<BulkRowResult>>;
+    index: number,
+  ): Promise<{
+    job: BulkJob | null;
+    chunk: Versioned<BulkChunk> | null;
+    partner: Versioned<Partner> | null;
+    done: boolean;
+  }>;
+  /** Written once a chunk's documents are all written: a chunk with counts is done. */
+  recordChunkCounts(partnerId: string, jobId: string, chunk: number, counts: BulkRowCounts): Promise<void>;
+  /** One small read per chunk, together: reading a job's progress never reads its rows. */
+  chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]>;
+  markStarted(partnerId: string, jobId: string, at: Date): Promise<void>;
 }
 
 export interface BulkChunkMessage {

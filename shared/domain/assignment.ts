@@ -197,12 +197,14 @@ export function endAssignment(
     : { ...ended, delivery: queued('revocation', assignment.delivery.sequence + 1, deliverTo, at) };
 }
 
-export function recordSent(assignment: Assignment, sequence: number, at: Date): Assignment {
+/** Sent: `to` is where it went (the person's address when it was sent, which may have changed since it was queued). */
+export function recordSent(assignment: Assignment, sequence: number, at: Date, to?: string): Assignment {
   if (sequence !== assignment.delivery.sequence || assignment.delivery.state === 'sent') return assignment;
   return {
     ...assignment,
     delivery: {
       ...assignment.delivery,
+      to: to ?? assignment.delivery.to,
       state: 'sent',
       attempts: assignment.delivery.attempts + 1,
       sentAt: at.toISOString(),

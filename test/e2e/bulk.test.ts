@@ -3,12 +3,19 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.js';
+import type { BulkJob } from '../../shared/domain/bulk.js';
+import { cosmosProxy } from '../support/cosmos-faults.js';
 import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually, inbox, queues } from '../support/inbox.js';
 import { allRows, type RowResult } from '../support/bulk.js';
 
 const { stack, api, operator } = testApp();
+const cosmos = cosmosProxy();
+
+interface Usage {
+  benefits: { invited: number }[];
+}
 const mail = inbox(stack.emailUrl);
 const storage = queues(stack.storageConnectionString);
 
@@ -312,32 +319,38 @@ describe('bulk rows', () => {
       email: `${name}@${p.domain}`,
       firstName: name,
       lastName: 'X',
+      privilege: 'msdn-subscriptions',
     }));
     const admin = await api.request<{ roles: unknown }>('GET', p.base, { as: p.admin });
     expect(admin.status).toBe(200); // binds the administrator, whose identity the job runs under
     const { iss, sub, tid, oid } = decodeJwt(await api.token(p.admin));
-    await store.createJob(
-      {
-        jobId,
-        partnerId: p.body.partnerId,
-        dryRun: false,
-        total: 3,
-        chunks: 1,
-        createdAt: new Date().toISOString(),
-        createdBy: {
-          issuer: String(iss),
-          subject: String(sub),
-          tenantId: String(tid),
-          objectId: String(oid),
-          email: p.admin,
-          roles: [],
-        },
-        source: { format: 'json', bytes: 0, blobName: null },
+    const job: BulkJob = {
+      jobId,
+      partnerId: p.body.partnerId,
+      dryRun: false,
+      total: 3,
+      chunks: 1,
+      createdAt: new Date().toISOString(),
+      createdBy: {
+        issuer: String(iss),
+        subject: String(sub),
+        tenantId: String(tid),
+        objectId: String(oid),
+        email: p.admin,
+        roles: [],
       },
-      [{ jobId, partnerId: p.body.partnerId, index: 0, firstRow: 1, rows }],
-    );
-    // Row 2 is held by an attempt that never lets go: every delivery of the chunk fails on it.
-    await store.claimRow(p.body.partnerId, jobId, 2, new Date(Date.now() + 3_600_000));
+      source: { format: 'json', bytes: 0, blobName: null },
+    };
+    await store.createJob(job, [{ jobId, partnerId: p.body.partnerId, index: 0, firstRow: 1, rows }]);
+    // Cosmos DB refuses every bulk write that carries row 2's person: every delivery of the chunk fails
+    // writing its documents, after its seats were committed.
+    await cosmos.setRules([
+      {
+        kind: 'bulk',
+        bodyIncludes: rows[1]!.email,
+        fault: { kind: 'respond', status: 400, body: { code: 'BadRequest' } },
+      },
+    ]);
     await storage.send('bulk-assignments', {
       partnerId: p.body.partnerId,
       jobId,
@@ -345,14 +358,22 @@ describe('bulk rows', () => {
       correlationId: 'poison',
     });
 
-    const job = await finished(p, jobId, 90_000);
-    expect(job.status).toBe('completed-with-errors');
+    const done = await finished(p, jobId, 90_000).finally(() => cosmos.clearRules());
+    expect(done.status).toBe('completed-with-errors');
     const results = await allRows(p, jobId);
-    expect(results.map((r) => [r.row, r.outcome, r.code])).toEqual([
-      [1, 'succeeded', null],
-      [2, 'failed', 'processing-error'],
-      [3, 'failed', 'processing-error'],
+    // The people of the chunk were one refused write, so no assignment was written either (people come
+    // first): every row failed, and the seats the chunk had taken were given back.
+    expect(results.map((r) => [r.row, r.outcome, r.code, r.actions])).toEqual([
+      [1, 'failed', 'processing-error', []],
+      [2, 'failed', 'processing-error', []],
+      [3, 'failed', 'processing-error', []],
     ]);
+    const usage = await api.request<Usage>('GET', `${p.base}/usage`, { as: p.admin });
+    expect(usage.body.benefits[0]!.invited).toBe(0);
+    const assignments = await api.request<{ items: unknown[] }>('GET', `${p.base}/assignments`, {
+      as: p.admin,
+    });
+    expect(assignments.body.items).toEqual([]);
     const poisoned = (await storage.peekAll('bulk-assignments-poison')) as { jobId: string }[];
     expect(poisoned.map((m) => m.jobId)).toContain(jobId);
   });

@@ -11,6 +11,8 @@ export interface TestStack {
   idpUrl: string;
   emailUrl: string;
   storageConnectionString: string;
+  /** The Cosmos DB endpoint the app uses: a proxy that takes fault rules at /_proxy/rules. */
+  cosmosUrl: string;
   caCertPath: string;
   appEnv: Record<string, string>;
   operatorEmail: string;
@@ -42,6 +44,8 @@ export default async function setup(project: TestProject) {
     dataDir,
     persistStorage: false,
     withFunctions: true,
+    // Tests inject Cosmos DB faults through it (test/support/cosmos-faults.ts).
+    proxyCosmos: true,
     operators: [TEST_OPERATOR],
     // Retry failed queue messages after 1 s instead of 10 s, so retry and poison tests stay short.
     appSettings: {
@@ -55,6 +59,7 @@ export default async function setup(project: TestProject) {
     idpUrl: stack.urls.idp,
     emailUrl: stack.urls.email,
     storageConnectionString: stack.urls.storage,
+    cosmosUrl: stack.urls.cosmos,
     caCertPath: stack.idpCaCertPath,
     appEnv: stack.appEnv,
     operatorEmail: TEST_OPERATOR,

@@ -1,135 +1,76 @@
-import type { Container } from '@azure/cosmos';
-import type { BulkJob, BulkRowResult, RowOutcome } from '../../domain/bulk.js';
-import type { BulkChunk, BulkJobStore, BulkRowCounts, Page, PageRequest } from '../../app/ports.js';
-import { ROW_CLAIM_TIMEOUT_MS } from '../../app/bulk.js';
-import { cosmosCall, fromDocument, queryPage, statusOf } from './documents.js';
+import type { Container, OperationInput } from '@azure/cosmos';
+import type { BulkJob } from '../../domain/bulk.js';
+import type { Partner } from '../../domain/partner.js';
+import type { BulkChunk, BulkJobStore, BulkRowCounts, Versioned } from '../../app/ports.js';
+import { cosmosCall, fromDocument, readTogether } from './documents.js';
+import {
+  PARTNER_DOCUMENT_ID,
+  bulkChunkDocumentId,
+  bulkCountsDocumentId,
+  bulkJobDocumentId,
+  toCosmosDocument,
+} from './partition.js';
 
-const jobDocId = (jobId: string) => `bulk-${jobId}`;
-const chunkDocId = (jobId: string, index: number) => `bulk-${jobId}-chunk-${index}`;
-const rowDocId = (jobId: string, row: number) => `bulk-${jobId}-row-${row}`;
-const countsDocId = (jobId: string, chunk: number) => `bulk-${jobId}-chunk-${chunk}-counts`;
+const asVersioned = <T>(resource: Record<string, unknown> | undefined, type: string): Versioned<T> | null =>
+  resource && resource['type'] === type
+    ? { value: fromDocument<T>(resource), etag: String(resource['_etag']) }
+    : null;
 
-interface RowDocument {
-  id: string;
-  type: 'bulk-row';
-  partnerId: string;
-  jobId: string;
-  row: number;
-  state: 'processing' | 'done';
-  claimedAt: string;
-  result?: BulkRowResult;
-  outcome?: RowOutcome;
-}
-
+/** Bulk jobs: a job document, one document per chunk of rows (with its decisions), and per-chunk counts. */
 export class CosmosBulkJobStore implements BulkJobStore {
   constructor(private readonly container: () => Promise<Container>) {}
 
   async createJob(job: BulkJob, chunks: BulkChunk[]): Promise<void> {
     const container = await this.container();
-    // Chunks first: a job document is only visible once all its rows are stored.
-    for (let i = 0; i < chunks.length; i += 20) {
-      await Promise.all(
-        chunks.slice(i, i + 20).map((chunk) =>
-          cosmosCall(() =>
-            container.items.upsert({
-              id: chunkDocId(job.jobId, chunk.index),
-              type: 'bulk-chunk',
-              ...chunk,
-            }),
-          ),
-        ),
+    // Chunks first, with bulk operations: the job document is only visible once all its rows are stored.
+    const operations: OperationInput[] = chunks.map((chunk) => ({
+      operationType: 'Upsert',
+      partitionKey: job.partnerId,
+      resourceBody: toCosmosDocument({ kind: 'bulk-chunk', value: chunk }),
+    }));
+    for (let start = 0; start < operations.length; start += 100) {
+      const results = await cosmosCall(() =>
+        container.items.bulk(operations.slice(start, start + 100), { continueOnError: true }),
       );
+      const failed = results.find((r) => r.statusCode >= 400);
+      if (failed)
+        throw Object.assign(new Error(`Storing a chunk answered ${failed.statusCode}.`), {
+          code: failed.statusCode,
+        });
     }
-    await cosmosCall(() => container.items.create({ id: jobDocId(job.jobId), type: 'bulk-job', ...job }));
+    await cosmosCall(() =>
+      container.items.create({ id: bulkJobDocumentId(job.jobId), type: 'bulk-job', ...job }),
+    );
   }
 
   async getJob(partnerId: string, jobId: string): Promise<BulkJob | null> {
     const container = await this.container();
-    const { resource } = await cosmosCall(() => container.item(jobDocId(jobId), partnerId).read());
-    return resource && resource['type'] === 'bulk-job' ? fromDocument<BulkJob>(resource) : null;
+    const { resource } = await cosmosCall(() => container.item(bulkJobDocumentId(jobId), partnerId).read());
+    return asVersioned<BulkJob>(resource, 'bulk-job')?.value ?? null;
   }
 
-  async getChunk(partnerId: string, jobId: string, index: number): Promise<BulkChunk | null> {
+  async getChunk(partnerId: string, jobId: string, index: number): Promise<Versioned<BulkChunk> | null> {
     const container = await this.container();
-    const { resource } = await cosmosCall(() => container.item(chunkDocId(jobId, index), partnerId).read());
-    return resource ? fromDocument<BulkChunk>(resource) : null;
-  }
-
-  async claimRow(
-    partnerId: string,
-    jobId: string,
-    row: number,
-    now: Date,
-  ): Promise<'claimed' | 'done' | 'busy'> {
-    const container = await this.container();
-    const document: RowDocument = {
-      id: rowDocId(jobId, row),
-      type: 'bulk-row',
-      partnerId,
-      jobId,
-      row,
-      state: 'processing',
-      claimedAt: now.toISOString(),
-    };
-    try {
-      await cosmosCall(() => container.items.create(document));
-      return 'claimed';
-    } catch (error) {
-      if (statusOf(error) !== 409) throw error;
-    }
-    const { resource } = await cosmosCall(() => container.item(document.id, partnerId).read<RowDocument>());
-    if (!resource) return this.claimRow(partnerId, jobId, row, now);
-    if (resource.state === 'done') return 'done';
-    if (now.getTime() - new Date(resource.claimedAt).getTime() < ROW_CLAIM_TIMEOUT_MS) return 'busy';
-    try {
-      // The attempt that claimed it died: take it over, unless someone else just did.
-      await cosmosCall(() =>
-        container
-          .item(document.id, partnerId)
-          .replace(document, { accessCondition: { type: 'IfMatch', condition: resource._etag! } }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (statusOf(error) === 412) return 'busy';
-      throw error;
-    }
-  }
-
-  async releaseRow(partnerId: string, jobId: string, row: number): Promise<void> {
-    const container = await this.container();
-    await cosmosCall(() => container.item(rowDocId(jobId, row), partnerId).delete()).catch(
-      (error: unknown) => {
-        if (statusOf(error) !== 404) throw error;
-      },
+    const { resource } = await cosmosCall(() =>
+      container.item(bulkChunkDocumentId(jobId, index), partnerId).read(),
     );
+    return asVersioned<BulkChunk>(resource, 'bulk-chunk');
   }
 
-  async finishRow(result: BulkRowResult): Promise<void> {
+  async loadChunk(partnerId: string, jobId: string, index: number) {
     const container = await this.container();
-    const document: RowDocument = {
-      id: rowDocId(result.jobId, result.row),
-      type: 'bulk-row',
-      partnerId: result.partnerId,
-      jobId: result.jobId,
-      row: result.row,
-      state: 'done',
-      claimedAt: result.finishedAt,
-      outcome: result.outcome,
-      result,
+    const [job, chunk, partner, counts] = await readTogether(container, partnerId, [
+      bulkJobDocumentId(jobId),
+      bulkChunkDocumentId(jobId, index),
+      PARTNER_DOCUMENT_ID,
+      bulkCountsDocumentId(jobId, index),
+    ]);
+    return {
+      job: asVersioned<BulkJob>(job, 'bulk-job')?.value ?? null,
+      chunk: asVersioned<BulkChunk>(chunk, 'bulk-chunk'),
+      partner: asVersioned<Partner>(partner, 'partner'),
+      done: counts !== undefined,
     };
-    await cosmosCall(() => container.items.upsert(document));
-  }
-
-  async rowOutcomes(partnerId: string, jobId: string, rows: number[]): Promise<(RowOutcome | null)[]> {
-    const container = await this.container();
-    return Promise.all(
-      rows.map(async (row) => {
-        const { resource } = await cosmosCall(() =>
-          container.item(rowDocId(jobId, row), partnerId).read<RowDocument>(),
-        );
-        return resource?.state === 'done' ? (resource.outcome ?? null) : null;
-      }),
-    );
   }
 
   async recordChunkCounts(
@@ -141,7 +82,7 @@ export class CosmosBulkJobStore implements BulkJobStore {
     const container = await this.container();
     await cosmosCall(() =>
       container.items.upsert({
-        id: countsDocId(jobId, chunk),
+        id: bulkCountsDocumentId(jobId, chunk),
         type: 'bulk-chunk-counts',
         partnerId,
         jobId,
@@ -153,15 +94,19 @@ export class CosmosBulkJobStore implements BulkJobStore {
 
   async chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]> {
     const container = await this.container();
-    return Promise.all(
-      Array.from({ length: chunks }, async (_, chunk) => {
-        const { resource } = await cosmosCall(() =>
-          container.item(countsDocId(jobId, chunk), partnerId).read<BulkRowCounts>(),
-        );
-        return resource
-          ? { succeeded: resource.succeeded, failed: resource.failed, skipped: resource.skipped }
-          : null;
-      }),
+    const found = await readTogether(
+      container,
+      partnerId,
+      Array.from({ length: chunks }, (_, chunk) => bulkCountsDocumentId(jobId, chunk)),
+    );
+    return found.map((resource) =>
+      resource
+        ? {
+            succeeded: Number(resource['succeeded']),
+            failed: Number(resource['failed']),
+            skipped: Number(resource['skipped']),
+          }
+        : null,
     );
   }
 
@@ -169,34 +114,8 @@ export class CosmosBulkJobStore implements BulkJobStore {
     const container = await this.container();
     await cosmosCall(() =>
       container
-        .item(jobDocId(jobId), partnerId)
+        .item(bulkJobDocumentId(jobId), partnerId)
         .patch([{ op: 'set', path: '/startedAt', value: at.toISOString() }]),
-    );
-  }
-
-  async listRows(
-    partnerId: string,
-    jobId: string,
-    filter: { outcome?: RowOutcome | undefined },
-    page: PageRequest,
-  ): Promise<Page<BulkRowResult>> {
-    const container = await this.container();
-    const where = ['c.partnerId = @partnerId', "c.type = 'bulk-row'", 'c.jobId = @jobId', "c.state = 'done'"];
-    const parameters: { name: string; value: unknown }[] = [
-      { name: '@partnerId', value: partnerId },
-      { name: '@jobId', value: jobId },
-    ];
-    if (filter.outcome) {
-      where.push('c.outcome = @outcome');
-      parameters.push({ name: '@outcome', value: filter.outcome });
-    }
-    return queryPage(
-      container,
-      partnerId,
-      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.row`,
-      parameters,
-      page,
-      (document) => (document as unknown as RowDocument).result!,
     );
   }
 }

@@ -17,7 +17,7 @@ import {
   objectIdOf,
 } from '../../mothers/principal.js';
 import { NOW } from '../../mothers/clock.js';
-import { FakePartnerRepository } from '../support/fakes.js';
+import { FakePartnerRepository } from '../support/fakes/index.js';
 import { appErrorFrom, rejectionOf } from '../support/app-error.js';
 
 const NEEDS: PartnerAccessNeed[] = ['read', 'manage', 'operate'];

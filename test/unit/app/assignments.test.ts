@@ -10,7 +10,7 @@ import {
 import type { CallContext } from '../../../shared/app/ports.js';
 import { hashToken, tokenMatches } from '../../../shared/app/tokens.js';
 import type { Partner } from '../../../shared/domain/partner.js';
-import { activateSeat } from '../../../shared/domain/seats.js';
+import { activateSeat, grantSeat } from '../../../shared/domain/seats.js';
 import { LATER, NOW } from '../../mothers/clock.js';
 import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
 import { aPerson } from '../../mothers/person.js';
@@ -21,9 +21,10 @@ import {
   FakeAuditLog,
   FakeEmailQueue,
   FakePartnerRepository,
+  FakePartnerPartition,
   FakePersonRepository,
   TEST_INVITATIONS,
-} from '../support/fakes.js';
+} from '../support/fakes/index.js';
 
 const grace = aPerson({ personId: 'p-grace', email: 'grace@contoso.com', emailLower: 'grace@contoso.com' });
 const alan = aPerson({
@@ -50,6 +51,7 @@ interface World {
   assignments: FakeAssignmentRepository;
   audit: FakeAuditLog;
   emails: FakeEmailQueue;
+  partition: FakePartnerPartition;
   warnings: { event: string; fields: Record<string, unknown> }[];
 }
 
@@ -61,8 +63,10 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
   const audit = new FakeAuditLog();
   const emails = new FakeEmailQueue();
   const warnings: World['warnings'] = [];
+  const partition = new FakePartnerPartition({ partners, people, assignments, audit });
   const deps: AssignmentDeps = {
     partners,
+    partition,
     people,
     assignments,
     audit,
@@ -71,7 +75,7 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
     policy: { cooldownDays: 90, invitationTtlDays: 30 },
     warn: (event, fields) => warnings.push({ event, fields }),
   };
-  return { deps, partners, people, assignments, audit, emails, warnings };
+  return { deps, partners, people, assignments, audit, emails, partition, warnings };
 }
 
 const grantTo = (world: World, personId: string, at: Date = NOW) =>
@@ -167,45 +171,73 @@ describe('grantPrivilege', () => {
     expect(world.audit.events).toEqual([]);
   });
 
-  it('releases the seat again when storing the assignment fails, and rethrows', async () => {
+  it('reads once and commits once: the seat, the assignment and its event in one transaction', async () => {
     const world = aWorld();
-    const failure = new Error('assignment store unavailable');
-    world.assignments.failNextCreate = failure;
+    await grantTo(world, 'p-grace');
+    expect([world.partition.loads, world.partition.commits]).toEqual([1, 1]);
+  });
+
+  it('writes nothing when the commit fails: no seat, no assignment, no event, no email', async () => {
+    const world = aWorld();
+    const failure = new Error('the database is unavailable');
+    world.partition.beforeCommit = () => {
+      throw failure;
+    };
     await expect(grantTo(world, 'p-grace')).rejects.toBe(failure);
-    expect(world.assignments.createCalls).toBe(1);
     expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
     expect(world.partners.current('contoso').seatLedger.cooling).toEqual([]);
+    expect(world.assignments.all()).toEqual([]);
     expect(world.emails.queued).toEqual([]);
     expect(world.audit.events).toEqual([]);
   });
 
-  it('leaves the seat free for the next grant after a failed store', async () => {
+  it('leaves the seat free for the next grant after a failed commit', async () => {
     const world = aWorld(
       withSlots(
         { ...aPartner(), entitlements: [{ ...aPartner().entitlements[0]!, seats: 1 }] },
-        {
-          first: 'p-grace',
-          second: 'p-alan',
-        },
+        { first: 'p-grace', second: 'p-alan' },
       ),
     );
-    world.assignments.failNextCreate = new Error('assignment store unavailable');
-    await expect(grantTo(world, 'p-grace')).rejects.toThrow('assignment store unavailable');
+    world.partition.beforeCommit = (commit) => {
+      if (commit === 1) throw new Error('the database is unavailable');
+    };
+    await expect(grantTo(world, 'p-grace')).rejects.toThrow('the database is unavailable');
     const created = await grantTo(world, 'p-alan');
     expect(world.partners.current('contoso').seatLedger.live.map((s) => s.assignmentId)).toEqual([
       created.value.assignmentId,
     ]);
   });
 
-  it('releases the seat when the person is disassociated while the grant runs', async () => {
+  it('takes no seat when the person is disassociated between its read and its commit', async () => {
     const world = aWorld();
-    world.people.beforeGet = (call) => {
-      if (call === 2) world.people.remove('contoso', 'p-grace');
+    world.partition.beforeCommit = (commit) => {
+      if (commit === 1) world.people.remove('contoso', 'p-grace');
     };
     await rejectionOf(grantTo(world, 'p-grace'), 'not-found');
     expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
     expect(world.assignments.all()).toEqual([]);
     expect(world.emails.queued).toEqual([]);
+    expect(world.partition.loads).toBe(2); // the lost race was decided again, on what is stored now
+  });
+
+  it('decides again when another grant takes the last seat between its read and its commit', async () => {
+    const oneSeat = withSlots(
+      { ...aPartner(), entitlements: [{ ...aPartner().entitlements[0]!, seats: 1 }] },
+      { first: 'p-grace', second: 'p-alan' },
+    );
+    const world = aWorld(oneSeat);
+    world.partition.beforeCommit = (commit) => {
+      if (commit !== 1) return;
+      const taken = grantSeat(
+        world.partners.current('contoso'),
+        { assignmentId: 'a-other', personId: 'p-alan', privilege: 'visual-studio-subscriptions' },
+        NOW,
+      );
+      world.partners.put(taken);
+    };
+    await rejectionOf(grantTo(world, 'p-grace'), 'no-seats-available');
+    expect(world.partners.current('contoso').seatLedger.live.map((s) => s.assignmentId)).toEqual(['a-other']);
+    expect(world.assignments.all()).toEqual([]);
   });
 
   it('refuses an Action Pack person without a slot with technical-contact-required and stores nothing', async () => {
@@ -274,6 +306,30 @@ describe('grantPrivilege', () => {
 });
 
 describe('revokeAssignment', () => {
+  it('reads the aggregate and the assignment once and commits once', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const [loads, commits] = [world.partition.loads, world.partition.commits];
+    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    expect([world.partition.loads - loads, world.partition.commits - commits]).toEqual([1, 1]);
+  });
+
+  it('decides again when the aggregate changed between its read and its commit, releasing the seat once', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const other = await grantTo(world, 'p-alan');
+    world.partition.beforeCommit = (commit) => {
+      if (commit === 3)
+        world.partners.put({ ...world.partners.current('contoso'), name: 'Renamed meanwhile' });
+    };
+    const revoked = await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    expect(revoked.value.status).toBe('revoked');
+    const partner = world.partners.current('contoso');
+    expect(partner.name).toBe('Renamed meanwhile');
+    expect(partner.seatLedger.live.map((s) => s.assignmentId)).toEqual([other.value.assignmentId]);
+    expect(world.audit.events.filter((e) => e.action === 'assignment.revoked')).toHaveLength(1);
+  });
+
   it('releases the seat, marks the assignment revoked and queues a revocation', async () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
@@ -355,6 +411,16 @@ describe('revokeAssignment', () => {
 });
 
 describe('resendInvitation', () => {
+  it('reads once and commits once, without writing the aggregate', async () => {
+    const world = aWorld();
+    const created = await grantTo(world, 'p-grace');
+    const before = world.partners.current('contoso');
+    const [loads, commits] = [world.partition.loads, world.partition.commits];
+    await resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    expect([world.partition.loads - loads, world.partition.commits - commits]).toEqual([1, 1]);
+    expect(world.partners.current('contoso')).toEqual(before);
+  });
+
   it('bumps the invitation version and queues a new token whose hash is the new invitation’s', async () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');

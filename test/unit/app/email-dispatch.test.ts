@@ -28,7 +28,7 @@ import {
   FakePartnerRepository,
   FakePersonRepository,
   TEST_INVITATIONS,
-} from '../support/fakes.js';
+} from '../support/fakes/index.js';
 
 const tokenOf = (assignmentId: string, version = 1) =>
   TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version });
@@ -78,7 +78,7 @@ describe('dispatchEmail', () => {
 
     expect(world.sender.calls).toHaveLength(1);
     const email = world.sender.calls[0]!;
-    expect(email.to).toBe('grace@contoso.com');
+    expect(email.to).toBe('Grace@Contoso.com'); // the person's work email, as stored
     expect(email.subject).toBe('Contoso Ltd has given you a Visual Studio Professional subscription');
     const link = new FakeLinks().activationUrl('contoso', 'a-1', world.token);
     expect(email.plainText).toContain(link);
@@ -91,6 +91,15 @@ describe('dispatchEmail', () => {
       sentAt: '2025-03-10T12:01:00.000Z',
       lastError: null,
     });
+  });
+
+  it('sends to the person’s address as it is when sending (a notification email set since it was queued)', async () => {
+    const world = aWorld();
+    const people = world.deps.people as FakePersonRepository;
+    people.put(aPerson({ notificationEmail: 'grace.home@contoso.com' }));
+    await expect(dispatchEmail(world.deps, world.message)).resolves.toBe('sent');
+    expect(world.sender.calls[0]!.to).toBe('grace.home@contoso.com');
+    expect(stored(world).delivery.to).toBe('grace.home@contoso.com');
   });
 
   it('does not call the sender again for a second delivery of the same message', async () => {
@@ -155,6 +164,8 @@ describe('dispatchEmail', () => {
 
   it('sends a revocation without any token or link', async () => {
     const world = aWorld((a) => endAssignment(a, 'revoked', 'grace.notify@contoso.com', NOW));
+    // Disassociated with the revocation: the address the delivery was queued for is used.
+    (world.deps.people as FakePersonRepository).remove('contoso', 'person-1');
     const revocation = { ...world.message, sequence: 2 };
     await expect(dispatchEmail(world.deps, revocation)).resolves.toBe('sent');
     const email = world.sender.calls[0]!;

@@ -1,0 +1,236 @@
+import type { BulkJob } from '../../domain/bulk.js';
+import type { RowDecision } from '../../domain/bulk-plan.js';
+import { isAppError } from '../../domain/errors.js';
+import { assertAccess } from '../access.js';
+import { lostRace } from '../commits.js';
+import type { BulkChunk, BulkChunkMessage, ChunkPlan, Versioned } from '../ports.js';
+import { releasePerson, type Partner } from '../../domain/partner.js';
+import { releaseSeat } from '../../domain/seats.js';
+import { principalOf, type BulkDeps } from './deps.js';
+import { documentsOf, emailsOf, personIdsOf, planChunk, refusedPlan } from './plan.js';
+import { countOutcomes } from './results.js';
+
+/** Emails of a chunk go to the queue this many at a time. */
+const EMAIL_CONCURRENCY = 16;
+const MAX_PLAN_ATTEMPTS = 50;
+
+async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Decides a chunk and commits it: every seat and slot decision of its rows with one conditional replace
+ * of the aggregate, in the same transaction as the chunk's plan. A lost race (someone changed the
+ * aggregate since it was read) decides the chunk again on what is stored now.
+ */
+async function decideAndCommit(
+  deps: BulkDeps,
+  message: BulkChunkMessage,
+  now: () => Date,
+): Promise<{ job: BulkJob; chunk: BulkChunk; plan: ChunkPlan; partner: Partner; done: boolean } | null> {
+  for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
+    const loaded = await deps.jobs.loadChunk(message.partnerId, message.jobId, message.chunk);
+    const { job, chunk, partner, done } = loaded;
+    if (!job || !chunk || !partner) return null;
+    if (chunk.value.plan) {
+      return { job, chunk: chunk.value, plan: chunk.value.plan, partner: partner.value, done };
+    }
+    const at = now();
+    let plan: ChunkPlan;
+    let decided: Partner = partner.value;
+    try {
+      assertAccess(partner.value, principalOf(job), 'manage');
+      const known = await deps.partition.existing(
+        job.partnerId,
+        'person',
+        personIdsOf(job.partnerId, chunk.value),
+      );
+      const planned = planChunk(
+        { partner: partner.value, known },
+        job,
+        chunk.value,
+        at,
+        message.correlationId,
+      );
+      plan = planned.plan;
+      decided = planned.state.partner;
+    } catch (error) {
+      // The administrator who submitted the job may no longer manage the partner: every row says so.
+      if (!isAppError(error) || (error.code !== 'not-found' && error.code !== 'forbidden')) throw error;
+      plan = refusedPlan(
+        chunk.value,
+        { code: error.code, message: error.message },
+        at,
+        message.correlationId,
+      );
+    }
+    const planned: BulkChunk = { ...chunk.value, plan };
+    const result = await deps.partition.commit(job.partnerId, [
+      ...(decided === partner.value
+        ? []
+        : [{ op: 'replace', document: { kind: 'partner', value: decided }, ifMatch: partner.etag } as const]),
+      { op: 'replace', document: { kind: 'bulk-chunk', value: planned }, ifMatch: chunk.etag },
+    ]);
+    if (result.ok) return { job, chunk: planned, plan, partner: decided, done: false };
+    if (!lostRace(result)) throw new Error(`The chunk's commit answered ${result.status}.`);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 100)));
+  }
+  throw new Error(`chunk ${message.chunk} of job ${message.jobId}: the partner changed on every attempt`);
+}
+
+/**
+ * Runs one chunk of a bulk job: decided once against the aggregate (see decideAndCommit), then the
+ * documents its decisions name are written with bulk operations, its invitation emails queued, its
+ * counts recorded (the chunk is then done) and the next chunk queued. Every step is idempotent, so a
+ * redelivered chunk changes nothing twice and one that failed halfway resumes where it stopped.
+ */
+export async function processBulkChunk(
+  deps: BulkDeps,
+  message: BulkChunkMessage,
+  now: () => Date,
+): Promise<number> {
+  const committed = await decideAndCommit(deps, message, now);
+  if (!committed) return 0;
+  const { job, plan, partner, done } = committed;
+  if (done) {
+    // Delivered again after it was done: only make sure the job goes on.
+    await queueNextChunk(deps, job, message);
+    return 0;
+  }
+  if (message.chunk === 0 && !job.startedAt) await deps.jobs.markStarted(job.partnerId, job.jobId, now());
+  await finishChunk(deps, job, partner, message.chunk, plan);
+  await queueNextChunk(deps, job, message);
+  return plan.decisions.length;
+}
+
+async function finishChunk(
+  deps: BulkDeps,
+  job: BulkJob,
+  partner: Pick<Partner, 'program'>,
+  chunk: number,
+  plan: ChunkPlan,
+): Promise<void> {
+  const documents = documentsOf(deps, job, partner, plan);
+  // People first: no assignment is ever written for a person who is not.
+  await deps.partition.createAll(
+    job.partnerId,
+    documents.filter((d) => d.kind === 'person'),
+  );
+  await deps.partition.createAll(
+    job.partnerId,
+    documents.filter((d) => d.kind !== 'person'),
+  );
+  await inParallel(emailsOf(job, plan), EMAIL_CONCURRENCY, (email) => deps.emails.enqueue(email));
+  await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk, countOutcomes(plan.decisions));
+}
+
+async function queueNextChunk(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage): Promise<void> {
+  if (message.chunk + 1 < job.chunks) await deps.queue.enqueue({ ...message, chunk: message.chunk + 1 });
+}
+
+/**
+ * A chunk that kept failing, on its last attempt. Not yet decided: every row fails with
+ * `processing-error`, and the chunk is committed so. Decided but its documents could not be written:
+ * the rows that needed them fail with `processing-error`, and what they took on the aggregate (a seat,
+ * a slot) is given back, so nothing is held for a document that does not exist. Then the job goes on.
+ */
+export async function failBulkChunk(
+  deps: BulkDeps,
+  message: BulkChunkMessage,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const failure = `The row could not be processed after several attempts (${reason}). Upload it again to retry.`;
+  const loaded = await deps.jobs.loadChunk(message.partnerId, message.jobId, message.chunk);
+  const { job, chunk, done } = loaded;
+  if (!job || !chunk) return;
+  if (done) return queueNextChunk(deps, job, message); // done after all
+  const plan = chunk.value.plan
+    ? await withoutUnwrittenRows(
+        deps,
+        job,
+        chunk as Versioned<BulkChunk> & { value: { plan: ChunkPlan } },
+        failure,
+        now,
+      )
+    : await commitFailedPlan(deps, job, chunk, failure, now, message.correlationId);
+  await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, message.chunk, countOutcomes(plan.decisions));
+  await queueNextChunk(deps, job, message);
+}
+
+async function commitFailedPlan(
+  deps: BulkDeps,
+  job: BulkJob,
+  chunk: Versioned<BulkChunk>,
+  failure: string,
+  now: Date,
+  correlationId: string,
+): Promise<ChunkPlan> {
+  const plan = refusedPlan(chunk.value, { code: 'processing-error', message: failure }, now, correlationId);
+  const result = await deps.partition.commit(job.partnerId, [
+    { op: 'replace', document: { kind: 'bulk-chunk', value: { ...chunk.value, plan } }, ifMatch: chunk.etag },
+  ]);
+  if (!result.ok) throw new Error(`The failed chunk could not be recorded (${result.status}).`);
+  return plan;
+}
+
+/**
+ * A decided chunk whose documents could not all be written: each row whose person or assignment is
+ * missing fails with `processing-error`, keeping what it did that is stored, and what it holds on the
+ * aggregate for a missing document (a seat, the slot of a person never created) is given back.
+ */
+async function withoutUnwrittenRows(
+  deps: BulkDeps,
+  job: BulkJob,
+  chunk: Versioned<BulkChunk> & { value: { plan: ChunkPlan } },
+  failure: string,
+  now: Date,
+): Promise<ChunkPlan> {
+  const plan = chunk.value.plan;
+  const newPeople = plan.decisions.flatMap((d) => (d.newPerson ? [d.newPerson.personId] : []));
+  const grants = plan.decisions.flatMap((d) => (d.grant ? [d.grant.assignmentId] : []));
+  const [people, assignments] = await Promise.all([
+    deps.partition.existing(job.partnerId, 'person', newPeople),
+    deps.partition.existing(job.partnerId, 'assignment', grants),
+  ]);
+  const personLost = (d: RowDecision) => d.newPerson !== null && !people.has(d.newPerson.personId);
+  const grantLost = (d: RowDecision) => d.grant !== null && !assignments.has(d.grant.assignmentId);
+  const lost = plan.decisions.filter((d) => personLost(d) || grantLost(d));
+  if (lost.length === 0) return plan;
+  await deps.partners.update(job.partnerId, (partner) =>
+    lost.reduce((current, d) => {
+      let next = d.grant ? releaseSeat(current, d.grant.assignmentId, now, deps.policy) : current;
+      if (personLost(d) && d.personId && d.email) {
+        next = releasePerson(next, { personId: d.personId, email: d.email }, true, now);
+      }
+      return next;
+    }, partner),
+  );
+  const decisions = plan.decisions.map((d): RowDecision => {
+    if (!personLost(d) && !grantLost(d)) return d;
+    const kept = personLost(d) ? [] : d.actions.filter((a) => a !== 'granted');
+    return {
+      ...d,
+      outcome: 'failed',
+      code: 'processing-error',
+      failure,
+      actions: kept,
+      grant: null,
+      ...(personLost(d) ? { newPerson: null, slot: null } : {}),
+    };
+  });
+  const failedPlan = { ...plan, decisions };
+  const result = await deps.partition.commit(job.partnerId, [
+    {
+      op: 'replace',
+      document: { kind: 'bulk-chunk', value: { ...chunk.value, plan: failedPlan } },
+      ifMatch: chunk.etag,
+    },
+  ]);
+  if (!result.ok) throw new Error(`The failed chunk could not be recorded (${result.status}).`);
+  return failedPlan;
+}

@@ -1,0 +1,519 @@
+import { describe, expect, it } from 'vitest';
+import { getBulkJob } from '../../../../shared/app/bulk/results.js';
+import { failBulkChunk, processBulkChunk } from '../../../../shared/app/bulk/run.js';
+import { deterministicUuid } from '../../../../shared/app/tokens.js';
+import { LATER, NOW } from '../../../mothers/clock.js';
+import { aBoundAdministrator, aCompetencyPartner, aPartner } from '../../../mothers/partner.js';
+import { withSlots } from '../../../mothers/seats.js';
+import {
+  AP,
+  CORRELATION,
+  MSDN,
+  PARTNER,
+  aWorld,
+  associations,
+  ctx,
+  existing,
+  idOf,
+  messageFor,
+  row,
+  runJob,
+  submit,
+  verdicts,
+  withSeats,
+  type World,
+} from './world.js';
+
+/** What a chunk changed, to compare before and after it is delivered again. */
+const snapshot = async (world: World, jobId: string) => ({
+  partner: world.partners.current(PARTNER),
+  people: await world.people.list(PARTNER, {}, { limit: 200 }),
+  assignments: world.assignments.all(),
+  audit: world.audit.events.length,
+  emails: world.emails.queued.length,
+  results: world.jobs.results(PARTNER, jobId),
+  counts: world.jobs.recordedCounts(PARTNER, jobId, 0),
+  queued: world.queue.messages.length,
+  view: await getBulkJob(world.deps, ctx(), PARTNER, jobId),
+});
+
+describe('processBulkChunk', () => {
+  it('associates a new person, sets the slot and grants, with the documents and events of the single endpoints', async () => {
+    const world = aWorld();
+    const { jobId, results } = await runJob(world, [
+      row('grace@contoso.com', {
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        notificationEmail: 'grace.notify@contoso.com',
+        technicalContact: 'first',
+        privilege: AP,
+      }),
+    ]);
+    const graceId = idOf('grace@contoso.com');
+    const assignmentId = deterministicUuid(`bulk:${jobId}:1`);
+
+    expect(results).toEqual([
+      {
+        jobId,
+        partnerId: PARTNER,
+        row: 1,
+        email: 'grace@contoso.com',
+        outcome: 'succeeded',
+        code: null,
+        message:
+          'Associated the person, set the Technical Contact slot, granted the subscription (invitation queued).',
+        actions: ['associated', 'slot-set', 'granted'],
+        personId: graceId,
+        assignmentId,
+        finishedAt: NOW.toISOString(),
+      },
+    ]);
+    expect((await world.people.get(PARTNER, graceId))!.value).toMatchObject({
+      email: 'grace@contoso.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      notificationEmail: 'grace.notify@contoso.com',
+    });
+    const partner = world.partners.current(PARTNER);
+    expect(partner.technicalContacts).toEqual({ first: graceId, second: null, third: null });
+    expect(partner.seatLedger.live).toEqual([
+      {
+        assignmentId,
+        personId: graceId,
+        benefit: 'vs-professional',
+        status: 'invited',
+        assignedAt: NOW.toISOString(),
+        activatedAt: null,
+      },
+    ]);
+    expect(world.assignments.current(PARTNER, assignmentId)).toMatchObject({
+      personId: graceId,
+      privilege: AP,
+      status: 'invited',
+      assignedBy: { subject: 'subject-admin', email: 'ada@contoso.com' },
+      delivery: { to: 'grace.notify@contoso.com', state: 'queued', sequence: 1 },
+    });
+    expect(world.emails.messages).toEqual([
+      { partnerId: PARTNER, assignmentId, sequence: 1, correlationId: CORRELATION },
+    ]);
+    expect(world.audit.events.map((e) => [e.action, e.target.id])).toEqual([
+      ['bulk.submitted', jobId],
+      ['person.associated', graceId],
+      ['person.roles-changed', graceId],
+      ['assignment.granted', assignmentId],
+    ]);
+    expect(world.audit.events[2]!.details).toMatchObject({
+      before: { technicalContact: null },
+      after: { technicalContact: 'first' },
+    });
+  });
+
+  it('decides a whole chunk at once: one read of job, chunk and aggregate, one people lookup, one commit', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 100));
+    const { jobId } = await submit(
+      world,
+      Array.from({ length: 100 }, (_, i) => row(`p${i}@contoso.com`, { privilege: MSDN })),
+    );
+    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    expect(world.jobs.loads).toEqual([0]);
+    expect(world.partition.commits).toBe(1);
+    expect(world.partners.current(PARTNER).seatLedger.live).toHaveLength(100);
+    expect(world.assignments.all()).toHaveLength(100);
+    expect(world.emails.messages).toHaveLength(100);
+  });
+
+  it('matches a person already associated, and grants without touching the slot they hold', async () => {
+    const alan = existing('alan@contoso.com', 'Alan', 'Turing');
+    const world = aWorld(withSlots(aPartner(), { second: alan.personId }), alan);
+    const { jobId, results } = await runJob(world, [
+      row('Alan@Contoso.com', {
+        firstName: 'Someone',
+        lastName: 'Else',
+        technicalContact: 'second',
+        privilege: AP,
+      }),
+    ]);
+    expect(results[0]).toMatchObject({
+      outcome: 'succeeded',
+      code: null,
+      actions: ['matched', 'granted'],
+      message: 'Found the person, granted the subscription (invitation queued).',
+      personId: alan.personId,
+      assignmentId: deterministicUuid(`bulk:${jobId}:1`),
+    });
+    expect((await world.people.get(PARTNER, alan.personId))!.value).toEqual(alan);
+    expect(world.partners.current(PARTNER).technicalContacts.second).toBe(alan.personId);
+    expect(world.audit.events.map((e) => e.action)).toEqual(['bulk.submitted', 'assignment.granted']);
+  });
+
+  it('moves a matched person to the slot the row names', async () => {
+    const alan = existing('alan@contoso.com');
+    const world = aWorld(withSlots(aPartner(), { second: alan.personId }), alan);
+    const { results } = await runJob(world, [row('alan@contoso.com', { technicalContact: 'third' })]);
+    expect(results[0]).toMatchObject({ outcome: 'succeeded', actions: ['matched', 'slot-set'] });
+    expect(world.partners.current(PARTNER).technicalContacts).toEqual({
+      first: null,
+      second: null,
+      third: alan.personId,
+    });
+  });
+
+  it('fails each bad row alone with its code while the rows after it succeed', async () => {
+    const world = aWorld(withSeats(aPartner(), 2));
+    const { results } = await runJob(world, [
+      { email: 'bad@contoso.com', firstName: '', lastName: 'X' }, // 1 validation
+      row('grace@contoso.com', { technicalContact: 'first', privilege: AP }), // 2 ok, seat 1
+      row('eve@fabrikam.com'), // 3 outside the verified domain
+      row('alan@contoso.com', { technicalContact: 'second' }), // 4 ok
+      row('linus@contoso.com', { technicalContact: 'first' }), // 5 slot held by grace
+      row('alan@contoso.com', { privilege: AP }), // 6 ok, seat 2
+      row('linus@contoso.com', { privilege: AP }), // 7 linus has no slot
+      row('linus@contoso.com', { technicalContact: 'third' }), // 8 ok
+      row('linus@contoso.com', { privilege: MSDN }), // 9 not Action Pack's privilege
+      row('linus@contoso.com', { privilege: AP }), // 10 both seats taken
+      row('grace@contoso.com', { privilege: AP }), // 11 grace holds one already
+      row('margaret@contoso.com'), // 12 ok
+    ]);
+    expect(verdicts(results)).toEqual([
+      [1, 'failed', 'validation-failed'],
+      [2, 'succeeded', null],
+      [3, 'failed', 'email-domain-not-verified'],
+      [4, 'succeeded', null],
+      [5, 'failed', 'slot-taken'],
+      [6, 'succeeded', null],
+      [7, 'failed', 'technical-contact-required'],
+      [8, 'succeeded', null],
+      [9, 'failed', 'privilege-not-in-program'],
+      [10, 'failed', 'no-seats-available'],
+      [11, 'failed', 'already-assigned'],
+      [12, 'succeeded', null],
+    ]);
+    expect(results[0]).toMatchObject({ email: 'bad@contoso.com', personId: null, actions: [] });
+    expect(results[0]!.message).toContain('firstName');
+    expect(results[2]).toMatchObject({ email: 'eve@fabrikam.com', actions: [] });
+    expect(results[9]).toMatchObject({ actions: ['matched'], assignmentId: null });
+
+    const [grace, alan, linus] = ['grace', 'alan', 'linus'].map((n) => idOf(`${n}@contoso.com`));
+    const partner = world.partners.current(PARTNER);
+    expect(partner.technicalContacts).toEqual({ first: grace, second: alan, third: linus });
+    expect(partner.seatLedger.live.map((s) => s.personId)).toEqual([grace, alan]);
+    expect(
+      world.assignments
+        .all()
+        .map((a) => a.personId)
+        .sort(),
+    ).toEqual([grace, alan].sort());
+    expect(world.emails.messages).toHaveLength(2);
+    expect(await world.people.get(PARTNER, idOf('eve@fabrikam.com'))).toBeNull();
+    expect(await world.people.get(PARTNER, idOf('margaret@contoso.com'))).not.toBeNull();
+    expect(world.jobs.recordedCounts(PARTNER, results[0]!.jobId, 0)).toEqual({
+      succeeded: 5,
+      failed: 7,
+      skipped: 0,
+    });
+  });
+
+  it('gives the last seat to the earliest row and refuses the later ones with no-seats-available', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 1));
+    const { results } = await runJob(world, [
+      row('zoe@contoso.com', { privilege: MSDN }),
+      row('adam@contoso.com', { privilege: MSDN }),
+      row('mia@contoso.com', { privilege: MSDN }),
+    ]);
+    expect(verdicts(results)).toEqual([
+      [1, 'succeeded', null],
+      [2, 'failed', 'no-seats-available'],
+      [3, 'failed', 'no-seats-available'],
+    ]);
+    expect(world.partners.current(PARTNER).seatLedger.live.map((s) => s.personId)).toEqual([
+      idOf('zoe@contoso.com'),
+    ]);
+    expect(world.assignments.all().map((a) => a.personId)).toEqual([idOf('zoe@contoso.com')]);
+  });
+
+  it('decides competition for the last seat in row order across chunks', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 1));
+    const rows = [...associations(100), row('zoe@contoso.com', { privilege: MSDN })];
+    rows.push(row('adam@contoso.com', { privilege: MSDN }));
+    rows[99] = row('mia@contoso.com', { privilege: MSDN }); // row 100, the last of chunk 0
+    const { results } = await runJob(world, rows);
+    expect(verdicts(results.slice(99))).toEqual([
+      [100, 'succeeded', null],
+      [101, 'failed', 'no-seats-available'],
+      [102, 'failed', 'no-seats-available'],
+    ]);
+  });
+
+  it('matches in a later chunk a person an earlier chunk associated', async () => {
+    const world = aWorld();
+    const rows = [...associations(100), row('person1@contoso.com', { technicalContact: 'first' })];
+    const { results } = await runJob(world, rows);
+    expect(results[100]).toMatchObject({ outcome: 'succeeded', actions: ['matched', 'slot-set'] });
+  });
+
+  it('skips a row that asks for nothing new, and then writes nothing to the aggregate', async () => {
+    const alan = existing('alan@contoso.com');
+    const world = aWorld(withSlots(aPartner(), { second: alan.personId }), alan);
+    const before = world.partners.current(PARTNER);
+    const { jobId, results } = await runJob(world, [
+      row('alan@contoso.com'),
+      row('alan@contoso.com', { technicalContact: 'second' }),
+    ]);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        outcome: 'skipped',
+        code: null,
+        message: 'Already associated; the row asks for nothing more.',
+        actions: ['matched'],
+        personId: alan.personId,
+        assignmentId: null,
+      });
+    }
+    expect(world.audit.events.map((e) => e.action)).toEqual(['bulk.submitted']);
+    expect(world.partners.current(PARTNER)).toEqual(before);
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 0, failed: 0, skipped: 2 });
+    expect((await getBulkJob(world.deps, ctx(), PARTNER, jobId)).status).toBe('completed');
+  });
+
+  it('changes nothing when the same chunk is delivered again', async () => {
+    const world = aWorld(withSeats(aPartner(), 1));
+    const { jobId } = await runJob(world, [
+      row('grace@contoso.com', { technicalContact: 'first', privilege: AP }),
+      row('alan@contoso.com', { technicalContact: 'second', privilege: AP }), // no seat left
+      row('eve@fabrikam.com'),
+      row('linus@contoso.com', { technicalContact: 'third' }),
+    ]);
+    const before = await snapshot(world, jobId);
+    expect(before.counts).toEqual({ succeeded: 2, failed: 2, skipped: 0 });
+    expect(before.emails).toBe(1);
+    expect(before.audit).toBe(1 + 3 + 2 + 2); // submitted; grace associated, slot, grant; alan and linus associated, slot
+    expect(before.view.status).toBe('completed-with-errors');
+
+    world.clock.set(LATER);
+    expect(await processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).toBe(0);
+    expect(await snapshot(world, jobId)).toEqual(before);
+  });
+
+  it('decides a chunk again when the aggregate changed between its read and its commit', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 2));
+    const { jobId } = await submit(world, [
+      row('zoe@contoso.com', { privilege: MSDN }),
+      row('adam@contoso.com', { privilege: MSDN }),
+    ]);
+    world.partition.beforeCommit = (commit) => {
+      if (commit !== 1) return;
+      // A single grant takes one of the two seats while the chunk is being decided.
+      const partner = world.partners.current(PARTNER);
+      world.partners.put({
+        ...partner,
+        seatLedger: {
+          ...partner.seatLedger,
+          live: [
+            {
+              assignmentId: 'a-single',
+              personId: 'p-single',
+              benefit: 'vs-enterprise',
+              status: 'invited',
+              assignedAt: NOW.toISOString(),
+              activatedAt: null,
+            },
+          ],
+        },
+      });
+    };
+    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
+      [1, 'succeeded', null],
+      [2, 'failed', 'no-seats-available'],
+    ]);
+    expect(world.jobs.loads).toEqual([0, 0]);
+    expect(world.partners.current(PARTNER).seatLedger.live.map((s) => s.assignmentId)).toEqual([
+      'a-single',
+      deterministicUuid(`bulk:${jobId}:1`),
+    ]);
+  });
+
+  it('resumes a chunk that failed halfway through writing its documents, and writes nothing twice', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 5));
+    const rows = ['a', 'b', 'c'].map((n) => row(`${n}@contoso.com`, { privilege: MSDN }));
+    const { jobId } = await submit(world, rows);
+    // The people are written, then the store fails before the assignments and events.
+    world.partition.failCreateAll = (documents) =>
+      documents.some((d) => d.kind === 'assignment') ? new Error('the database is unavailable') : null;
+    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
+      'unavailable',
+    );
+    expect(world.people.store.values()).toHaveLength(3);
+    expect(world.assignments.all()).toEqual([]);
+    expect(world.emails.queued).toEqual([]);
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toBeNull();
+    expect(world.queue.messages).toHaveLength(1);
+
+    world.partition.failCreateAll = null;
+    world.clock.set(LATER);
+    expect(await processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).toBe(3);
+    expect(world.partition.commits).toBe(1); // decided once, on the first try
+    expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
+      [1, 'succeeded', null],
+      [2, 'succeeded', null],
+      [3, 'succeeded', null],
+    ]);
+    expect(world.jobs.results(PARTNER, jobId)[0]!.finishedAt).toBe(NOW.toISOString());
+    expect(world.partners.current(PARTNER).seatLedger.live).toHaveLength(3);
+    expect(world.assignments.all()).toHaveLength(3);
+    expect(world.emails.messages).toHaveLength(3);
+    expect(new Set(world.audit.events.map((e) => e.eventId)).size).toBe(world.audit.events.length);
+    expect(world.audit.events.map((e) => e.action).filter((a) => a === 'assignment.granted')).toHaveLength(3);
+  });
+
+  it('records each chunk’s counts and queues the next chunk, and none after the last', async () => {
+    const world = aWorld();
+    const rows = associations(150);
+    rows[4] = row('eve@fabrikam.com'); // row 5 fails
+    rows[119] = row('mallory@fabrikam.com'); // row 120 fails
+    const { jobId } = await submit(world, rows);
+
+    await processBulkChunk(world.deps, world.queue.messages[0]!, world.clock.now);
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 99, failed: 1, skipped: 0 });
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 1)).toBeNull();
+    expect(world.queue.messages).toEqual([messageFor(jobId, 0), messageFor(jobId, 1)]);
+    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+      status: 'running',
+      counts: { total: 150, succeeded: 99, failed: 1, skipped: 0, pending: 50 },
+    });
+
+    await processBulkChunk(world.deps, world.queue.messages[1]!, world.clock.now);
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 1)).toEqual({ succeeded: 49, failed: 1, skipped: 0 });
+    expect(world.queue.messages).toHaveLength(2);
+    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+      status: 'completed-with-errors',
+      counts: { total: 150, succeeded: 148, failed: 2, skipped: 0, pending: 0 },
+    });
+    expect(world.jobs.results(PARTNER, jobId).map((r) => r.row)).toEqual(
+      Array.from({ length: 150 }, (_, i) => i + 1),
+    );
+  });
+
+  it('marks the job started when its first chunk starts, so it reads running before any row is done', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(3));
+    world.partition.failCreateAll = () => new Error('the database is unavailable');
+    world.clock.set(new Date(NOW.getTime() + 1_000));
+    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
+      'unavailable',
+    );
+    expect(world.jobs.job(PARTNER, jobId).startedAt).toBe('2025-03-10T12:00:01.000Z');
+    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+      status: 'running',
+      counts: { total: 3, succeeded: 0, failed: 0, skipped: 0, pending: 3 },
+    });
+  });
+
+  it('fails every row when the administrator who submitted the job no longer manages the partner', async () => {
+    const world = aWorld(aPartner({ programAdministrators: [aBoundAdministrator('ada@contoso.com')] }));
+    const { jobId } = await submit(world, [row('grace@contoso.com'), row('alan@contoso.com')]);
+    const partner = world.partners.current(PARTNER);
+    world.partners.put({ ...partner, programAdministrators: [aBoundAdministrator('bob@contoso.com')] });
+    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
+      [1, 'failed', 'not-found'],
+      [2, 'failed', 'not-found'],
+    ]);
+    expect(world.people.store.values()).toEqual([]);
+  });
+
+  it('does nothing for a job or chunk that does not exist', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(3));
+    expect(await processBulkChunk(world.deps, messageFor('no-such-job'), world.clock.now)).toBe(0);
+    expect(await processBulkChunk(world.deps, messageFor(jobId, 5), world.clock.now)).toBe(0);
+    expect(world.partition.commits).toBe(0);
+    expect(world.queue.messages).toHaveLength(1);
+  });
+});
+
+describe('failBulkChunk', () => {
+  it('fails every row of a chunk that could not be decided, records its counts and goes on', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(102));
+    const existing = world.deps.partition.existing.bind(world.deps.partition);
+    world.deps.partition.existing = async () => {
+      throw new Error('people store unavailable');
+    };
+    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
+      'unavailable',
+    );
+
+    await failBulkChunk(world.deps, messageFor(jobId), 'people store unavailable', LATER);
+    const results = world.jobs.results(PARTNER, jobId);
+    expect(results).toHaveLength(100);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        outcome: 'failed',
+        code: 'processing-error',
+        email: `person${result.row}@contoso.com`,
+        finishedAt: LATER.toISOString(),
+        actions: [],
+        personId: null,
+        assignmentId: null,
+      });
+      expect(result.message).toContain('people store unavailable');
+    }
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 0, failed: 100, skipped: 0 });
+    expect(world.queue.messages).toEqual([messageFor(jobId, 0), messageFor(jobId, 1)]);
+
+    // The job goes on and completes.
+    world.deps.partition.existing = existing;
+    await processBulkChunk(world.deps, world.queue.messages[1]!, world.clock.now);
+    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+      status: 'completed-with-errors',
+      counts: { total: 102, succeeded: 2, failed: 100, skipped: 0, pending: 0 },
+    });
+  });
+
+  it('fails the decided rows whose documents were never written and gives back their seats and slots', async () => {
+    const alan = existing('alan@contoso.com');
+    const world = aWorld(withSeats(withSlots(aPartner(), { second: alan.personId }), 3), alan);
+    const { jobId } = await submit(world, [
+      row('grace@contoso.com', { technicalContact: 'first', privilege: AP }), // new person: never written
+      row('alan@contoso.com', { privilege: AP }), // matched: its assignment never written
+      row('linus@contoso.com'), // new person: never written
+    ]);
+    world.partition.failCreateAll = () => new Error('the database refuses the writes');
+    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow('refuses');
+    expect(world.partners.current(PARTNER).seatLedger.live).toHaveLength(2); // taken by the commit
+
+    await failBulkChunk(world.deps, messageFor(jobId), 'the database refuses the writes', LATER);
+    expect(world.jobs.results(PARTNER, jobId).map((r) => [r.row, r.outcome, r.code, r.actions])).toEqual([
+      [1, 'failed', 'processing-error', []],
+      [2, 'failed', 'processing-error', ['matched']],
+      [3, 'failed', 'processing-error', []],
+    ]);
+    const partner = world.partners.current(PARTNER);
+    expect(partner.seatLedger.live).toEqual([]);
+    expect(partner.technicalContacts).toEqual({ first: null, second: alan.personId, third: null });
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 0, failed: 3, skipped: 0 });
+  });
+
+  it('queues nothing after the last chunk, and the job reads completed-with-errors', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, [row('grace@contoso.com'), { email: 42 }]);
+    await failBulkChunk(world.deps, messageFor(jobId), 'poison', NOW);
+    expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
+      [1, 'failed', 'processing-error'],
+      [2, 'failed', 'processing-error'],
+    ]);
+    expect(world.jobs.results(PARTNER, jobId).map((r) => r.email)).toEqual(['grace@contoso.com', null]);
+    expect(world.queue.messages).toEqual([messageFor(jobId, 0)]);
+    expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 0, failed: 2, skipped: 0 });
+    expect((await getBulkJob(world.deps, ctx(), PARTNER, jobId)).status).toBe('completed-with-errors');
+  });
+
+  it('changes nothing in a chunk that is done', async () => {
+    const world = aWorld();
+    const { jobId } = await runJob(world, associations(2));
+    const before = await snapshot(world, jobId);
+    await failBulkChunk(world.deps, messageFor(jobId), 'late poison', LATER);
+    expect(await snapshot(world, jobId)).toEqual(before);
+  });
+});

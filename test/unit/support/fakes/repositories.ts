@@ -1,0 +1,233 @@
+import { sameEntraIdentity } from '../../../../shared/domain/principal.js';
+import { AppError, notFound } from '../../../../shared/domain/errors.js';
+import type { Assignment } from '../../../../shared/domain/assignment.js';
+import type { Partner } from '../../../../shared/domain/partner.js';
+import type { Person } from '../../../../shared/domain/person.js';
+import type {
+  AssignmentQuery,
+  AssignmentRepository,
+  AuditEvent,
+  AuditLog,
+  Page,
+  PageRequest,
+  PartnerRepository,
+  PersonQuery,
+  PersonRepository,
+  Versioned,
+} from '../../../../shared/app/ports.js';
+import { VersionedStore, clone, pageOf } from './store.js';
+
+export class FakePartnerRepository implements PartnerRepository {
+  readonly store = new VersionedStore<Partner>();
+  updateCalls = 0;
+
+  constructor(...partners: Partner[]) {
+    for (const partner of partners) this.store.write(partner.partnerId, partner);
+  }
+
+  /** The stored partner, for assertions (throws if there is none). */
+  current(partnerId: string): Partner {
+    const found = this.store.read(partnerId);
+    if (!found) throw new Error(`no partner ${partnerId} in the fake`);
+    return found.value;
+  }
+
+  /** Replaces the stored partner (test set-up). */
+  put(partner: Partner): void {
+    this.store.write(partner.partnerId, partner);
+  }
+
+  async get(partnerId: string): Promise<Versioned<Partner> | null> {
+    return this.store.read(partnerId);
+  }
+
+  async create(partner: Partner): Promise<Versioned<Partner>> {
+    if (this.store.has(partner.partnerId)) {
+      throw new AppError('already-exists', `Partner ${partner.partnerId} already exists.`);
+    }
+    return this.store.write(partner.partnerId, partner);
+  }
+
+  async update(
+    partnerId: string,
+    change: (partner: Partner) => Partner,
+    options: { ifMatch?: string | undefined } = {},
+  ): Promise<Versioned<Partner>> {
+    this.updateCalls++;
+    const found = this.store.read(partnerId);
+    if (!found) throw notFound(`Partner ${partnerId}`);
+    if (options.ifMatch !== undefined && options.ifMatch !== found.etag) {
+      throw new AppError('precondition-failed', 'The partner changed since it was read.');
+    }
+    return this.store.write(partnerId, change(found.value));
+  }
+
+  async *listIds(): AsyncIterable<string> {
+    yield* this.store.keys();
+  }
+}
+
+export class FakePersonRepository implements PersonRepository {
+  readonly store = new VersionedStore<Person>();
+  getCalls = 0;
+  /** Runs before every `get` (after counting it): lets a test make a person vanish mid-use-case. */
+  beforeGet: ((call: number, partnerId: string, personId: string) => void) | null = null;
+
+  constructor(...people: Person[]) {
+    for (const person of people) this.put(person);
+  }
+
+  static key(partnerId: string, personId: string): string {
+    return `${partnerId}/${personId}`;
+  }
+
+  put(person: Person): void {
+    this.store.write(FakePersonRepository.key(person.partnerId, person.personId), person);
+  }
+
+  remove(partnerId: string, personId: string): void {
+    this.store.remove(FakePersonRepository.key(partnerId, personId));
+  }
+
+  async get(partnerId: string, personId: string): Promise<Versioned<Person> | null> {
+    this.getCalls++;
+    this.beforeGet?.(this.getCalls, partnerId, personId);
+    return this.store.read(FakePersonRepository.key(partnerId, personId));
+  }
+
+  async create(person: Person): Promise<Versioned<Person>> {
+    const key = FakePersonRepository.key(person.partnerId, person.personId);
+    if (this.store.has(key))
+      throw new AppError('already-exists', `Person ${person.personId} already exists.`);
+    return this.store.write(key, person);
+  }
+
+  async replace(person: Person, ifMatch: string): Promise<Versioned<Person>> {
+    const key = FakePersonRepository.key(person.partnerId, person.personId);
+    const found = this.store.read(key);
+    if (!found) throw notFound(`Person ${person.personId}`);
+    if (found.etag !== ifMatch) throw new AppError('precondition-failed', 'The person changed.');
+    return this.store.write(key, person);
+  }
+
+  async delete(partnerId: string, personId: string, ifMatch?: string): Promise<void> {
+    const key = FakePersonRepository.key(partnerId, personId);
+    const found = this.store.read(key);
+    if (!found) throw notFound(`Person ${personId}`);
+    if (ifMatch !== undefined && found.etag !== ifMatch) {
+      throw new AppError('precondition-failed', 'The person changed.');
+    }
+    this.store.remove(key);
+  }
+
+  async list(partnerId: string, query: PersonQuery, page: PageRequest): Promise<Page<Person>> {
+    const text = query.text?.toLowerCase();
+    const matching = this.store
+      .values()
+      .filter((p) => p.partnerId === partnerId)
+      .filter((p) => !query.personIds || query.personIds.includes(p.personId))
+      .filter(
+        (p) =>
+          !text ||
+          [p.emailLower, p.firstName.toLowerCase(), p.lastName.toLowerCase()].some((field) =>
+            field.includes(text),
+          ),
+      );
+    return pageOf(matching, page);
+  }
+}
+
+export class FakeAssignmentRepository implements AssignmentRepository {
+  readonly store = new VersionedStore<Assignment>();
+  /** When set, the next `create` throws it (and stores nothing). */
+  failNextCreate: Error | null = null;
+  createCalls = 0;
+
+  constructor(...assignments: Assignment[]) {
+    for (const assignment of assignments) this.put(assignment);
+  }
+
+  static key(partnerId: string, assignmentId: string): string {
+    return `${partnerId}/${assignmentId}`;
+  }
+
+  put(assignment: Assignment): void {
+    this.store.write(FakeAssignmentRepository.key(assignment.partnerId, assignment.assignmentId), assignment);
+  }
+
+  /** The stored assignment, for assertions (throws if there is none). */
+  current(partnerId: string, assignmentId: string): Assignment {
+    const found = this.store.read(FakeAssignmentRepository.key(partnerId, assignmentId));
+    if (!found) throw new Error(`no assignment ${assignmentId} in the fake`);
+    return found.value;
+  }
+
+  all(): Assignment[] {
+    return this.store.values();
+  }
+
+  async get(partnerId: string, assignmentId: string): Promise<Versioned<Assignment> | null> {
+    return this.store.read(FakeAssignmentRepository.key(partnerId, assignmentId));
+  }
+
+  async create(assignment: Assignment): Promise<Versioned<Assignment>> {
+    this.createCalls++;
+    if (this.failNextCreate) {
+      const error = this.failNextCreate;
+      this.failNextCreate = null;
+      throw error;
+    }
+    const key = FakeAssignmentRepository.key(assignment.partnerId, assignment.assignmentId);
+    if (this.store.has(key)) {
+      throw new AppError('already-exists', `Assignment ${assignment.assignmentId} already exists.`);
+    }
+    return this.store.write(key, assignment);
+  }
+
+  async update(
+    partnerId: string,
+    assignmentId: string,
+    change: (assignment: Assignment) => Assignment,
+  ): Promise<Versioned<Assignment>> {
+    const key = FakeAssignmentRepository.key(partnerId, assignmentId);
+    const found = this.store.read(key);
+    if (!found) throw notFound(`Assignment ${assignmentId}`);
+    return this.store.write(key, change(found.value));
+  }
+
+  async list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>> {
+    const matching = this.store
+      .values()
+      .filter((a) => a.partnerId === partnerId)
+      .filter((a) => !query.status || a.status === query.status)
+      .filter((a) => !query.personId || a.personId === query.personId);
+    return pageOf(matching, page);
+  }
+
+  async listQueuedDeliveries(limit: number): Promise<Assignment[]> {
+    return this.store
+      .values()
+      .filter((a) => a.delivery.state === 'queued')
+      .slice(0, limit);
+  }
+
+  /** Assignments bound to the identity: same issuer, and the same subject or (when given) object id. */
+  async listBySubscriber(identity: { tenantId: string; objectId: string }): Promise<Assignment[]> {
+    return this.store
+      .values()
+      .filter((a) => a.subscriber !== null && sameEntraIdentity(a.subscriber, identity));
+  }
+}
+
+export class FakeAuditLog implements AuditLog {
+  readonly events: AuditEvent[] = [];
+
+  async record(event: AuditEvent): Promise<void> {
+    this.events.push(clone(event));
+  }
+
+  async list(partnerId: string, page: PageRequest): Promise<Page<AuditEvent>> {
+    const newestFirst = this.events.filter((e) => e.partnerId === partnerId).reverse();
+    return pageOf(newestFirst, page);
+  }
+}
