@@ -6,7 +6,7 @@ import { classifyCosmos, startProxy } from './proxy.js';
 import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
-import { spawnDevHost } from '../devhost/spawn.js';
+import { spawnDevHost, type DevHostService } from '../devhost/spawn.js';
 import { spawnOwned } from './child.js';
 import { freePort, waitForPort } from './ports.js';
 
@@ -68,6 +68,8 @@ export interface RunningStack {
   /** The environment the function app runs with: the sample settings with this stack's addresses. */
   appEnv: Record<string, string>;
   idpCaCertPath: string;
+  /** The function host's process id (the dev host), for benchmarks that watch its memory. */
+  functionsPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       }).then((s) => (started.push(s), s)),
     ]);
 
+    let host: DevHostService | undefined;
     let cosmosUrl = cosmos.url;
     if (options.proxyCosmos) {
       const proxy = await startProxy({ target: cosmos.url, classify: classifyCosmos });
@@ -158,7 +161,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         await startCoreTools(options.projectRoot, ports.api, appEnv, (line) => log('functions', line)),
       );
     } else if (options.withFunctions) {
-      const host = await spawnDevHost({
+      host = await spawnDevHost({
         scriptRoot: options.projectRoot,
         port: ports.api,
         env: appEnv,
@@ -177,6 +180,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       },
       appEnv,
       idpCaCertPath: idp.caCertPath,
+      functionsPid: host?.pid,
       stop: stopAll,
     };
   } catch (error) {
