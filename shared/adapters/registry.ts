@@ -98,6 +98,7 @@ export const bulkDeps = once((): BulkDeps => ({
   uploads: new BlobUploadStore(blobServiceClient().getContainerClient(BULK_UPLOADS_CONTAINER)),
   partners: partnerRepository(),
   partition: partnerPartition(),
+  assignments: assignmentRepository(),
   audit: auditLog(),
   emails: emailQueue(),
   invitations: invitationTokens(),

@@ -1,4 +1,4 @@
-import type { Assignment, AssignmentStatus } from '../domain/assignment.js';
+import type { Assignment, AssignmentStatus, DeliveryState } from '../domain/assignment.js';
 import type { BulkJob } from '../domain/bulk.js';
 import type { RowDecision } from '../domain/bulk-plan.js';
 import type { Partner, TechnicalContactSlot } from '../domain/partner.js';
@@ -156,6 +156,8 @@ export interface AssignmentRepository {
     change: (assignment: Assignment) => Assignment,
   ): Promise<Versioned<Assignment>>;
   list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>>;
+  /** How many of a bulk job's invitations are queued, sent or failed. */
+  deliveryStates(partnerId: string, bulkJobId: string): Promise<Record<DeliveryState, number>>;
   /** Emails still queued, across all partners (for the re-queue timer). */
   listQueuedDeliveries(limit: number): Promise<Assignment[]>;
   /** Every assignment claimed by a signed-in identity (tenant + object id), across partners. */

@@ -84,6 +84,8 @@ export interface Assignment {
   invitation: Invitation;
   delivery: Delivery;
   subscriber: Subscriber | null;
+  /** The bulk job that granted it, if one did (its status counts the job's emails). */
+  bulkJobId?: string;
 }
 
 export interface InvitationPolicy {
@@ -100,6 +102,7 @@ export interface NewAssignment {
   benefit: Benefit;
   assignedBy: { subject: string; email: string | null };
   tokenHash: string;
+  bulkJobId?: string | undefined;
 }
 
 export const isLive = (assignment: Pick<Assignment, 'status'>): boolean =>
@@ -143,6 +146,7 @@ export function newAssignment(input: NewAssignment, at: Date, policy: Invitation
     },
     delivery: queued('invitation', 1, input.deliverTo, at),
     subscriber: null,
+    ...(input.bulkJobId ? { bulkJobId: input.bulkJobId } : {}),
   };
 }
 

@@ -124,6 +124,19 @@ describe('a 1,000-row CSV with bad rows mixed in', () => {
       },
       { timeoutMs: 120_000, intervalMs: 1_000, what: 'every invitation email' },
     );
+    // The job's status says how far its emails are: all of them sent.
+    const emails = await eventually(
+      async () => {
+        const read = await api.request<{ emails: { queued: number; sent: number; failed: number } }>(
+          'GET',
+          `${p.base}/bulk-assignments/${jobId}?limit=1`,
+          { as: p.admin },
+        );
+        return read.body.emails.sent === SEATS ? read.body.emails : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'the job to count its emails sent' },
+    );
+    expect(emails).toEqual({ queued: 0, sent: SEATS, failed: 0 });
     const refusedSeatRow = expected.findIndex((e) => e.code === 'no-seats-available');
     expect(await mail.messages(`home${refusedSeatRow + 1}@example.org`)).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { AppError } from '../../domain/errors.js';
-import type { Assignment } from '../../domain/assignment.js';
+import type { Assignment, DeliveryState } from '../../domain/assignment.js';
 import type { AssignmentQuery, AssignmentRepository, Page, PageRequest, Versioned } from '../../app/ports.js';
 import { cosmosCall, fromDocument, queryPage, statusOf, updateWithRetry } from './documents.js';
 
@@ -76,6 +76,25 @@ export class CosmosAssignmentRepository implements AssignmentRepository {
       page,
       (document) => fromDocument<Assignment>(document),
     );
+  }
+
+  async deliveryStates(partnerId: string, bulkJobId: string): Promise<Record<DeliveryState, number>> {
+    const container = await this.container();
+    const { resources } = await cosmosCall(() =>
+      container.items
+        .query<DeliveryState>(
+          {
+            query:
+              "SELECT VALUE c.delivery.state FROM c WHERE c.type = 'assignment' AND c.bulkJobId = @jobId",
+            parameters: [{ name: '@jobId', value: bulkJobId }],
+          },
+          { partitionKey: partnerId },
+        )
+        .fetchAll(),
+    );
+    const counts: Record<DeliveryState, number> = { queued: 0, sent: 0, failed: 0 };
+    for (const state of resources) counts[state]++;
+    return counts;
   }
 
   async listQueuedDeliveries(limit: number): Promise<Assignment[]> {

@@ -2,6 +2,7 @@ import type { BulkJob } from '../../domain/bulk.js';
 import type { Principal } from '../../domain/principal.js';
 import type { AssignmentPolicy } from '../assignments.js';
 import type {
+  AssignmentRepository,
   AuditLog,
   BulkJobStore,
   BulkQueue,
@@ -19,6 +20,7 @@ export interface BulkDeps {
   uploads: UploadStore;
   partners: PartnerRepository;
   partition: PartnerPartition;
+  assignments: AssignmentRepository;
   audit: AuditLog;
   emails: EmailQueue;
   invitations: InvitationTokens;

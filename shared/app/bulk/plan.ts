@@ -170,6 +170,7 @@ export function documentsOf(
             benefit,
             assignedBy: { subject: job.createdBy.subject, email: job.createdBy.email },
             tokenHash: invitationTokenHash(deps.invitations, job.partnerId, assignmentId)(1),
+            bulkJobId: job.jobId,
           },
           at,
           deps.policy,

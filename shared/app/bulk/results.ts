@@ -19,6 +19,11 @@ export interface BulkJobView {
   dryRun: boolean;
   status: BulkJobStatus;
   counts: BulkCounts;
+  /**
+   * The job's invitation emails by delivery state (a real run): Communication Services sends 30 a
+   * minute and 100 an hour by default, so they can lag the rows by hours, and this says how far along.
+   */
+  emails: { queued: number; sent: number; failed: number } | null;
   createdAt: string;
   source: BulkJob['source'];
 }
@@ -32,8 +37,14 @@ export function countOutcomes(decisions: Pick<RowDecision, 'outcome'>[]): BulkRo
 }
 
 /** Progress from the per-chunk counts: one small read per chunk, all together, never a query over rows. */
-export async function jobView(deps: Pick<BulkDeps, 'jobs'>, job: BulkJob): Promise<BulkJobView> {
-  const perChunk = await deps.jobs.chunkCounts(job.partnerId, job.jobId, job.chunks);
+export async function jobView(
+  deps: Pick<BulkDeps, 'jobs' | 'assignments'>,
+  job: BulkJob,
+): Promise<BulkJobView> {
+  const [perChunk, emails] = await Promise.all([
+    deps.jobs.chunkCounts(job.partnerId, job.jobId, job.chunks),
+    job.dryRun ? null : deps.assignments.deliveryStates(job.partnerId, job.jobId),
+  ]);
   const sum = (key: keyof BulkRowCounts) => perChunk.reduce((total, c) => total + (c?.[key] ?? 0), 0);
   const counts: BulkCounts = {
     total: job.total,
@@ -49,6 +60,7 @@ export async function jobView(deps: Pick<BulkDeps, 'jobs'>, job: BulkJob): Promi
     dryRun: job.dryRun,
     status: jobStatus(counts, Boolean(job.startedAt) || perChunk.some((c) => c !== null)),
     counts,
+    emails,
     createdAt: job.createdAt,
     source: job.source,
   };
@@ -67,7 +79,7 @@ async function loadJob(
 }
 
 export async function getBulkJob(
-  deps: Pick<BulkDeps, 'jobs' | 'partners'>,
+  deps: Pick<BulkDeps, 'jobs' | 'partners' | 'assignments'>,
   ctx: CallContext,
   partnerId: string,
   jobId: string,

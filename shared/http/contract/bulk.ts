@@ -46,6 +46,13 @@ export const BulkJobSchema = z
       skipped: z.number().int(),
       pending: z.number().int(),
     }),
+    emails: z
+      .object({ queued: z.number().int(), sent: z.number().int(), failed: z.number().int() })
+      .nullable()
+      .meta({
+        description:
+          "The job's invitation emails by delivery state (null for a dry run). Communication Services' default quota is 30 emails a minute and 100 an hour, so emails can trail the rows.",
+      }),
     createdAt: z.string(),
     rows: pageOf(RowResultSchema, 'BulkRowPage').optional(),
   })

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { getBulkJob, listBulkRows } from '../../../../shared/app/bulk/results.js';
 import { planChunk } from '../../../../shared/app/bulk/plan.js';
 import { NOW } from '../../../mothers/clock.js';
+import { aCompetencyPartner } from '../../../mothers/partner.js';
 import { aStranger, anOperator } from '../../../mothers/principal.js';
 import { rejectionOf } from '../../support/app-error.js';
-import { PARTNER, aWorld, associations, ctx, jsonUpload, row, runJob, submit } from './world.js';
+import { PARTNER, aWorld, associations, ctx, jsonUpload, row, runJob, submit, withSeats } from './world.js';
 
 describe('getBulkJob', () => {
   it('sums the recorded chunk counts; pending is the total less the rows done', async () => {
@@ -19,6 +20,7 @@ describe('getBulkJob', () => {
       dryRun: false,
       status: 'running',
       counts: { total: 250, succeeded: 135, failed: 6, skipped: 9, pending: 100 },
+      emails: { queued: 0, sent: 0, failed: 0 },
       createdAt: NOW.toISOString(),
       source: { format: 'json', bytes: jsonUpload(associations(250)).raw.length, blobName: null },
     });
@@ -66,6 +68,24 @@ describe('getBulkJob', () => {
     await rejectionOf(getBulkJob(world.deps, ctx(), PARTNER, 'no-such-job'), 'not-found');
     await rejectionOf(getBulkJob(world.deps, ctx(aStranger()), PARTNER, jobId), 'not-found');
     expect((await getBulkJob(world.deps, ctx(anOperator()), PARTNER, jobId)).jobId).toBe(jobId);
+  });
+});
+
+describe('the job’s emails', () => {
+  it('counts the invitations of the job’s grants by delivery state, and none for a dry run', async () => {
+    const world = aWorld(withSeats(aCompetencyPartner(), 5));
+    const rows = ['a', 'b', 'c'].map((n) => row(`${n}@contoso.com`, { privilege: 'msdn-subscriptions' }));
+    const { jobId } = await runJob(world, rows);
+    const [first, second] = world.assignments.all();
+    world.assignments.put({ ...first!, delivery: { ...first!.delivery, state: 'sent' } });
+    world.assignments.put({ ...second!, delivery: { ...second!.delivery, state: 'failed' } });
+    expect((await getBulkJob(world.deps, ctx(), PARTNER, jobId)).emails).toEqual({
+      queued: 1,
+      sent: 1,
+      failed: 1,
+    });
+    const dry = await submit(world, rows, true);
+    expect(dry.emails).toBeNull();
   });
 });
 

@@ -121,6 +121,7 @@ describe('submitBulkJob', () => {
       dryRun: false,
       status: 'queued',
       counts: { total: 250, succeeded: 0, failed: 0, skipped: 0, pending: 250 },
+      emails: { queued: 0, sent: 0, failed: 0 },
       createdAt: NOW.toISOString(),
       source: { format: 'json', bytes: jsonUpload(associations(250)).raw.length, blobName: null },
     });

@@ -94,6 +94,7 @@ export function aWorld(partner: Partner = aPartner(), ...people: Person[]): Worl
     uploads,
     partners,
     partition,
+    assignments,
     audit,
     emails,
     invitations: TEST_INVITATIONS,

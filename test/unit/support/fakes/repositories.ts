@@ -1,6 +1,6 @@
 import { sameEntraIdentity } from '../../../../shared/domain/principal.js';
 import { AppError, notFound } from '../../../../shared/domain/errors.js';
-import type { Assignment } from '../../../../shared/domain/assignment.js';
+import type { Assignment, DeliveryState } from '../../../../shared/domain/assignment.js';
 import type { Partner } from '../../../../shared/domain/partner.js';
 import type { Person } from '../../../../shared/domain/person.js';
 import type {
@@ -202,6 +202,14 @@ export class FakeAssignmentRepository implements AssignmentRepository {
       .filter((a) => !query.status || a.status === query.status)
       .filter((a) => !query.personId || a.personId === query.personId);
     return pageOf(matching, page);
+  }
+
+  async deliveryStates(partnerId: string, bulkJobId: string): Promise<Record<DeliveryState, number>> {
+    const counts: Record<DeliveryState, number> = { queued: 0, sent: 0, failed: 0 };
+    for (const a of this.store.values()) {
+      if (a.partnerId === partnerId && a.bulkJobId === bulkJobId) counts[a.delivery.state]++;
+    }
+    return counts;
   }
 
   async listQueuedDeliveries(limit: number): Promise<Assignment[]> {
