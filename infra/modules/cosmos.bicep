@@ -90,6 +90,38 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
       }
       // TTL on with no default: documents live forever unless they set their own `ttl` (idempotency records do).
       defaultTtl: -1
+      // Every path is indexed except the large ones no query reads: the partner aggregate's seat ledger
+      // (replaced on every grant), bulk chunks' rows and decisions, idempotency responses, audit details.
+      // Indexing them would multiply the request units of each write for nothing.
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/seatLedger/*'
+          }
+          {
+            path: '/rows/*'
+          }
+          {
+            path: '/plan/*'
+          }
+          {
+            path: '/response/*'
+          }
+          {
+            path: '/details/*'
+          }
+          {
+            path: '/"_etag"/?'
+          }
+        ]
+      }
     }
   }
 }

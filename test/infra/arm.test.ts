@@ -454,6 +454,7 @@ const checks = {
       ...(spec.defaultTtl === -1
         ? []
         : ['the container does not have TTL on with no default (defaultTtl -1)']),
+      ...excludedFromIndexing(spec),
     ];
   },
 
@@ -905,6 +906,17 @@ function rootModule(template: ArmTemplate, containing: string): ArmResource {
   return module;
 }
 
+/** The big, never-queried paths are kept out of the index, so a write costs what its size costs. */
+function excludedFromIndexing(spec: JsonObject): string[] {
+  const policy = isObject(spec.indexingPolicy) ? spec.indexingPolicy : {};
+  const excluded = Array.isArray(policy.excludedPaths)
+    ? policy.excludedPaths.map((p) => (isObject(p) ? String(p.path) : ''))
+    : [];
+  return ['/seatLedger/*', '/rows/*', '/plan/*', '/response/*', '/details/*']
+    .filter((path) => !excluded.includes(path))
+    .map((path) => `the container indexes ${path}`);
+}
+
 const breakages: Record<keyof typeof checks, (template: ArmTemplate) => void> = {
   cosmosLocalAuthOff: (t) => {
     find(t, 'Microsoft.DocumentDB/databaseAccounts')[0]!.resource.properties!.disableLocalAuth = false;
@@ -913,6 +925,7 @@ const breakages: Record<keyof typeof checks, (template: ArmTemplate) => void> = 
     const spec = find(t, 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers')[0]!.resource
       .properties!;
     (spec.resource as JsonObject).defaultTtl = 3600;
+    delete ((spec.resource as JsonObject).indexingPolicy as JsonObject).excludedPaths;
   },
   storageSharedKeyOff: (t) => {
     find(t, 'Microsoft.Storage/storageAccounts')[0]!.resource.properties!.allowSharedKeyAccess = true;
