@@ -43,6 +43,22 @@ describe('partners', () => {
     ]);
   });
 
+  it('takes entitlement dates as days or ISO 8601 date-times, and keeps the day', async () => {
+    const body = aPartnerBody({
+      entitlements: [
+        {
+          benefit: 'vs-professional',
+          seats: 3,
+          startsOn: '2026-01-01T00:00:00+01:00',
+          expiresOn: '2027-01-01T00:00:00.000Z',
+        },
+      ],
+    });
+    const created = await api.request<Partner>('POST', '/partners', { as: operator, body });
+    expect(created.status).toBe(201);
+    expect(created.body.entitlements[0]).toMatchObject({ startsOn: '2026-01-01', expiresOn: '2027-01-01' });
+  });
+
   it('only an operator creates partners', async () => {
     const body = aPartnerBody();
     const response = await api.request('POST', '/partners', { as: adminOf(body), body });

@@ -46,3 +46,27 @@ export const BooleanQuerySchema = z
   .enum(['true', 'false'])
   .optional()
   .transform((value) => value === 'true');
+
+const DATE_MESSAGE = 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time such as 2025-07-01T00:00:00Z';
+
+/**
+ * A day: `YYYY-MM-DD`, or an ISO 8601 date-time (a portal sends either), normalised to its date part as
+ * written, so `2025-07-01T00:00:00+02:00` is 1 July whatever the offset says.
+ */
+export const DaySchema = z
+  .string()
+  .trim()
+  .refine((value) => {
+    const isDay = (day: string) => z.iso.date().safeParse(day).success;
+    if (value.length === 10) return isDay(value);
+    // A date-time's date part must be a real day too (no 30 February).
+    return (
+      z.iso.datetime({ offset: true, local: true }).safeParse(value).success && isDay(value.slice(0, 10))
+    );
+  }, DATE_MESSAGE)
+  .transform((value) => value.slice(0, 10))
+  .meta({
+    description:
+      'A day: YYYY-MM-DD, or an ISO 8601 date-time whose date part (as written, whatever its offset) is taken.',
+    example: '2025-07-01',
+  });

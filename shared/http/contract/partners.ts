@@ -3,14 +3,14 @@ import { BENEFITS, COMPETENCY_LEVELS, PROGRAMS } from '../../domain/program.js';
 import { TECHNICAL_CONTACT_SLOTS } from '../../domain/partner.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { UsageSchema } from './assignments.js';
-import { DomainSchema, EmailSchema, PartnerIdSchema, PartnerPathSchema } from './common.js';
+import { DaySchema, DomainSchema, EmailSchema, PartnerIdSchema, PartnerPathSchema } from './common.js';
 
 const EntitlementSchema = z
   .strictObject({
     benefit: z.enum(BENEFITS),
     seats: z.number().int().min(0).max(10_000),
-    startsOn: z.iso.date(),
-    expiresOn: z.iso.date(),
+    startsOn: DaySchema,
+    expiresOn: DaySchema,
   })
   .meta({ id: 'Entitlement' });
 

@@ -244,17 +244,44 @@ describe('CreatePartnerBody', () => {
     ]);
   });
 
-  it.each(['2025-02-30', '2025-13-01', '2025-1-1', '2025-02-29', '2025-01-01T00:00:00Z', '01/01/2025', ''])(
-    'rejects the invalid date %j',
-    (date) => {
-      expect(
-        rejectedPaths(
-          CreatePartnerBody,
-          aCreatePartnerBody({ entitlements: [anEntitlementBody({ startsOn: date })] }),
-        ),
-      ).toEqual(['entitlements.0.startsOn']);
-    },
-  );
+  it.each([
+    '2025-02-30',
+    '2025-13-01',
+    '2025-1-1',
+    '2025-02-29',
+    '2025-02-30T00:00:00Z',
+    '2025-01-01T25:00:00Z',
+    '2025-01-01 00:00:00',
+    '01/01/2025',
+    'tomorrow',
+    '',
+  ])('rejects the invalid date %j, naming the formats it takes', (date) => {
+    const result = CreatePartnerBody.safeParse(
+      aCreatePartnerBody({ entitlements: [anEntitlementBody({ startsOn: date })] }),
+    );
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [
+        'entitlements.0.startsOn',
+        'must be a date (YYYY-MM-DD) or an ISO 8601 date-time such as 2025-07-01T00:00:00Z',
+      ],
+    ]);
+  });
+
+  it.each([
+    ['2025-07-01', '2025-07-01'],
+    ['2025-07-01T00:00:00Z', '2025-07-01'],
+    ['2025-07-01T23:59:59.999Z', '2025-07-01'],
+    ['2025-07-01T00:00:00+02:00', '2025-07-01'],
+    ['2025-07-01T22:00:00-05:00', '2025-07-01'],
+    ['2025-07-01T12:00:00', '2025-07-01'],
+  ])('takes %j as the day %s (its date part as written)', (given, day) => {
+    const body = accepted(
+      CreatePartnerBody,
+      aCreatePartnerBody({ entitlements: [anEntitlementBody({ startsOn: given })] }),
+    );
+    expect(body.entitlements![0]!.startsOn).toBe(day);
+  });
 
   it('accepts 29 February of a leap year', () => {
     accepted(
