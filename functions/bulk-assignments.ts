@@ -1,4 +1,4 @@
-import { app, type InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
 import { z } from 'zod';
 import { failBulkChunk, processBulkChunk } from '../shared/app/bulk/run.js';
 import { getBulkJob, listBulkRows } from '../shared/app/bulk/results.js';
@@ -6,12 +6,11 @@ import { submitBulkJob } from '../shared/app/bulk/submit.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
 import { bulkDeps } from '../shared/adapters/registry.js';
 import { BULK_ASSIGNMENTS_QUEUE } from '../shared/adapters/storage/bulk-queue.js';
-import { createLogger, invocationSink } from '../shared/log.js';
 import { endpoint } from '../shared/http/endpoint.js';
 import { callContext } from '../shared/http/request.js';
 import { accepted, ok } from '../shared/http/responses.js';
 import { csvResponse, toCsv } from '../shared/http/csv.js';
-import { dequeueCountOf, isLastAttempt } from '../shared/http/queue-messages.js';
+import { queueHandler } from '../shared/http/queue-handler.js';
 import * as contract from '../shared/http/contract/bulk.js';
 
 const jobLocation = (partnerId: string, jobId: string) =>
@@ -78,29 +77,13 @@ const ChunkMessageSchema = z.object({
  * One chunk of a bulk job. Failures are thrown so the host retries; on the last attempt the chunk's rows
  * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
  */
-export async function bulkAssignmentsChunk(message: unknown, context: InvocationContext): Promise<void> {
-  const log = createLogger(invocationSink(context), {
-    invocationId: context.invocationId,
-    fn: 'bulk-assignments',
-  });
-  const parsed = ChunkMessageSchema.safeParse(message);
-  if (!parsed.success) {
-    log.error('bulk.message-malformed', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
-    return;
-  }
-  const dequeueCount = dequeueCountOf(context);
-  const scoped = log.with({ ...parsed.data, dequeueCount });
-  try {
-    const ran = await processBulkChunk(bulkDeps(), parsed.data, () => new Date());
-    scoped.info('bulk.chunk-done', { rows: ran });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const lastAttempt = isLastAttempt(dequeueCount);
-    scoped.warn('bulk.chunk-failed', { lastAttempt, error: reason });
-    if (lastAttempt) await failBulkChunk(bulkDeps(), parsed.data, reason, new Date());
-    throw error;
-  }
-}
+export const bulkAssignmentsChunk = queueHandler({
+  name: 'bulk-assignments',
+  schema: ChunkMessageSchema,
+  handle: (message) => processBulkChunk(bulkDeps(), message, () => new Date()),
+  requeue: (message, delaySeconds) => bulkDeps().queue.enqueue(message, { delaySeconds }),
+  onLastAttempt: (message, reason) => failBulkChunk(bulkDeps(), message, reason, new Date()),
+});
 
 app.storageQueue('bulk-assignments', {
   queueName: BULK_ASSIGNMENTS_QUEUE,

@@ -259,7 +259,7 @@ export interface BulkChunkMessage {
 }
 
 export interface BulkQueue {
-  enqueue(message: BulkChunkMessage): Promise<void>;
+  enqueue(message: BulkChunkMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /** Keeps a large upload as it came, for the record. */

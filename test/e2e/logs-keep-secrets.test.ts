@@ -103,7 +103,7 @@ describe('logs keep secrets', () => {
     // Let the host write what it logs about the last emails.
     await eventually(
       async () =>
-        appLinesSince(from).some((l) => l.includes('email.dispatched') && l.includes('"sent"'))
+        appLinesSince(from).some((l) => l.includes('email-dispatch.done') && l.includes('"sent"'))
           ? true
           : undefined,
       { what: 'the dispatch logs' },

@@ -20,21 +20,40 @@ export function statusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** Network failures and throttling that outlived the SDK's retries become a clear 503. */
+/** Network-level failures: the request never got an answer from the database. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'REQUEST_SEND_ERROR',
+]);
+
+function retryAfterSecondsOf(error: unknown): number {
+  const headers = (error as { headers?: Record<string, unknown> } | null)?.headers;
+  const ms = Number(headers?.['x-ms-retry-after-ms']);
+  return Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : 1;
+}
+
+/**
+ * Throttling, timeouts and unavailability that outlived the SDK's own retries, and requests that never
+ * reached the database, become a clear 503 `dependency-unavailable` with the delay to retry after.
+ */
 export async function cosmosCall<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     const status = statusOf(error);
     const code = (error as { code?: unknown } | null)?.code;
-    if (
-      status === 429 ||
-      status === 503 ||
-      status === 408 ||
-      code === 'ECONNREFUSED' ||
-      code === 'ETIMEDOUT'
-    ) {
+    const network = typeof code === 'string' && NETWORK_CODES.has(code);
+    const aborted = (error as { name?: unknown } | null)?.name === 'AbortError';
+    if (status === 429 || status === 503 || status === 408 || status === 449 || network || aborted) {
       throw new AppError('dependency-unavailable', 'The database is unavailable; try again shortly.', {
+        retryAfterSeconds: retryAfterSecondsOf(error),
         cause: error instanceof Error ? error.message : String(error),
       });
     }

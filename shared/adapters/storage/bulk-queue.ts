@@ -11,7 +11,7 @@ export class StorageBulkQueue implements BulkQueue {
     this.queue = new JsonQueue(queue);
   }
 
-  enqueue(message: BulkChunkMessage): Promise<void> {
-    return this.queue.send(message);
+  enqueue(message: BulkChunkMessage, options: { delaySeconds?: number } = {}): Promise<void> {
+    return this.queue.send(message, options);
   }
 }

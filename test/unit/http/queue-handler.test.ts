@@ -1,0 +1,107 @@
+import { InvocationContext } from '@azure/functions';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError } from '../../../shared/domain/errors.js';
+import { DEFERRAL, deferralDelaySeconds, queueHandler } from '../../../shared/http/queue-handler.js';
+import { queueMaxDequeueCount } from '../../../shared/adapters/host-settings.js';
+
+const Message = z.object({ id: z.string(), correlationId: z.string() });
+type Message = z.infer<typeof Message>;
+
+function aHandler(handle: (message: Message) => Promise<unknown>, requeueFails = false) {
+  const calls = {
+    handled: [] as Message[],
+    requeued: [] as [unknown, number][],
+    lastAttempt: [] as string[],
+  };
+  const handler = queueHandler({
+    name: 'test-queue',
+    schema: Message,
+    handle: async (message) => {
+      calls.handled.push(message);
+      return handle(message);
+    },
+    requeue: async (message, delaySeconds) => {
+      if (requeueFails) throw new Error('the queue is down too');
+      calls.requeued.push([message, delaySeconds]);
+    },
+    onLastAttempt: async (_message, reason) => {
+      calls.lastAttempt.push(reason);
+    },
+  });
+  return { handler, calls };
+}
+
+const contextWith = (dequeueCount: number) =>
+  new InvocationContext({
+    invocationId: 'inv-1',
+    functionName: 'test-queue',
+    triggerMetadata: { dequeueCount },
+  });
+
+const unavailable = () =>
+  new AppError('dependency-unavailable', 'The database is unavailable; try again shortly.');
+
+describe('queueHandler', () => {
+  it('hands a valid message to the handler', async () => {
+    const { handler, calls } = aHandler(async () => 'ok');
+    await handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1));
+    expect(calls.handled).toEqual([{ id: 'm-1', correlationId: 'c-1' }]);
+  });
+
+  it('drops a malformed message without retrying it (retrying cannot fix it)', async () => {
+    const { handler, calls } = aHandler(async () => 'ok');
+    await expect(handler({ id: 42 }, contextWith(1))).resolves.toBeUndefined();
+    expect(calls.handled).toEqual([]);
+  });
+
+  it('defers a message whose dependency is down: put back with a growing delay, no attempt used', async () => {
+    const { handler, calls } = aHandler(async () => {
+      throw unavailable();
+    });
+    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).resolves.toBeUndefined();
+    await expect(
+      handler({ id: 'm-1', correlationId: 'c-1', deferrals: 3 }, contextWith(1)),
+    ).resolves.toBeUndefined();
+    expect(calls.requeued).toEqual([
+      [{ id: 'm-1', correlationId: 'c-1', deferrals: 1 }, 2],
+      [{ id: 'm-1', correlationId: 'c-1', deferrals: 4 }, 16],
+    ]);
+    expect(calls.lastAttempt).toEqual([]);
+  });
+
+  it('stops deferring after the last deferral and lets the host retry and poison it', async () => {
+    const { handler, calls } = aHandler(async () => {
+      throw unavailable();
+    });
+    const tired = { id: 'm-1', correlationId: 'c-1', deferrals: DEFERRAL.maxDeferrals };
+    await expect(handler(tired, contextWith(1))).rejects.toThrow('unavailable');
+    expect(calls.requeued).toEqual([]);
+  });
+
+  it('throws a real failure for the host to retry, and runs onLastAttempt on the last delivery first', async () => {
+    const { handler, calls } = aHandler(async () => {
+      throw new Error('the template is broken');
+    });
+    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).rejects.toThrow('broken');
+    expect(calls.lastAttempt).toEqual([]);
+    await expect(
+      handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(queueMaxDequeueCount())),
+    ).rejects.toThrow('broken');
+    expect(calls.lastAttempt).toEqual(['the template is broken']);
+    expect(calls.requeued).toEqual([]);
+  });
+
+  it('falls back to the host’s retry when the queue is down too', async () => {
+    const { handler } = aHandler(async () => {
+      throw unavailable();
+    }, true);
+    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).rejects.toThrow('unavailable');
+  });
+});
+
+describe('deferralDelaySeconds', () => {
+  it('doubles from 2 s and stops at a minute', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map(deferralDelaySeconds)).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+  });
+});
