@@ -45,6 +45,19 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'faults',
+          // Outages, crashes and redelivery against their own stack, after the others.
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/setup/fault-stack.ts'],
+          setupFiles: ['test/setup/app-env.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -9,6 +9,13 @@ export interface QueuesOptions {
   visibilityTimeoutMs: number;
   maxDequeueCount: number;
   messageEncoding: 'base64' | 'none';
+  /** How long a received message stays invisible while its function runs (renewed at half). */
+  leaseSeconds: number;
+  /**
+   * Dev host only (`DEVHOST_AT_LEAST_ONCE=true`, for tests): every message is delivered twice, the
+   * second time concurrently, and each batch in a shuffled order, as at-least-once delivery allows.
+   */
+  atLeastOnce: boolean;
 }
 
 export interface HostConfig {
@@ -116,6 +123,8 @@ export function parseHostConfig(hostJson: unknown): HostConfig {
       visibilityTimeoutMs,
       maxDequeueCount,
       messageEncoding,
+      leaseSeconds: 60,
+      atLeastOnce: false,
     },
     functions,
   };
@@ -123,14 +132,28 @@ export function parseHostConfig(hostJson: unknown): HostConfig {
 
 export function loadHostConfig(scriptRoot: string): HostConfig {
   const file = join(scriptRoot, 'host.json');
-  if (!existsSync(file)) return parseHostConfig({});
+  if (!existsSync(file)) return withDevHostOptions(parseHostConfig({}), process.env);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new Error(`could not parse ${file}: ${(error as Error).message}`, { cause: error });
   }
-  return parseHostConfig(applyHostOverrides(parsed, process.env));
+  const config = parseHostConfig(applyHostOverrides(parsed, process.env));
+  return withDevHostOptions(config, process.env);
+}
+
+/** The dev host's own switches for tests: a shorter message lease, and at-least-once delivery. */
+export function withDevHostOptions(config: HostConfig, env: NodeJS.ProcessEnv): HostConfig {
+  const lease = Number(env['DEVHOST_QUEUE_LEASE_SECONDS']);
+  return {
+    ...config,
+    queues: {
+      ...config.queues,
+      leaseSeconds: Number.isInteger(lease) && lease >= 2 ? lease : config.queues.leaseSeconds,
+      atLeastOnce: env['DEVHOST_AT_LEAST_ONCE'] === 'true',
+    },
+  };
 }
 
 const OVERRIDE_PREFIX = 'AzureFunctionsJobHost__';

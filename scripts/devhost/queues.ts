@@ -7,9 +7,17 @@ import { describeError, type HostLog } from './log.js';
 import type { RpcTypedData } from './rpc.js';
 import { decodeMessage, type StorageClients } from './storage.js';
 
-/** How long a received message stays invisible while its function runs; renewed at half of it. */
-const LEASE_SECONDS = 60;
 const MIN_POLL_MS = 100;
+
+/** A copy of `items` in a random order. */
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
 
 /** .NET's DateTimeOffset JSON form, as the host puts it in trigger metadata. */
 function dotnetDate(date: Date | undefined): string | undefined {
@@ -58,6 +66,7 @@ class Lease {
     private readonly client: QueueClient,
     private readonly messageId: string,
     popReceipt: string,
+    leaseSeconds: number,
     onError: (error: unknown) => void,
   ) {
     this.popReceipt = popReceipt;
@@ -69,7 +78,7 @@ class Lease {
               this.messageId,
               this.popReceipt,
               undefined,
-              LEASE_SECONDS,
+              leaseSeconds,
             );
             if (renewed.popReceipt) this.popReceipt = renewed.popReceipt;
           } catch (error) {
@@ -77,7 +86,7 @@ class Lease {
           }
         });
       },
-      (LEASE_SECONDS * 1000) / 2,
+      (leaseSeconds * 1000) / 2,
     );
     this.#timer.unref();
   }
@@ -202,7 +211,7 @@ export class QueueListener {
         }
         const received = await client.receiveMessages({
           numberOfMessages: batchSize,
-          visibilityTimeout: LEASE_SECONDS,
+          visibilityTimeout: this.options.leaseSeconds,
         });
         if (this.#stopped) {
           // not ours to run any more: make them visible again at once
@@ -219,7 +228,10 @@ export class QueueListener {
           continue;
         }
         delay = MIN_POLL_MS;
-        for (const message of received.receivedMessageItems) {
+        const batch = this.options.atLeastOnce
+          ? shuffled(received.receivedMessageItems)
+          : received.receivedMessageItems;
+        for (const message of batch) {
           const processing = this.#process(client, message);
           this.#inFlight.add(processing);
           void processing.finally(() => this.#inFlight.delete(processing));
@@ -235,8 +247,12 @@ export class QueueListener {
   async #process(client: QueueClient, message: DequeuedMessageItem): Promise<void> {
     const { maxDequeueCount, visibilityTimeoutMs, messageEncoding } = this.options;
     const name = this.fn.info.name;
-    const lease = new Lease(client, message.messageId, message.popReceipt, (error) =>
-      this.#reportError(`renewing the visibility of message ${message.messageId} failed`, error),
+    const lease = new Lease(
+      client,
+      message.messageId,
+      message.popReceipt,
+      this.options.leaseSeconds,
+      (error) => this.#reportError(`renewing the visibility of message ${message.messageId} failed`, error),
     );
     try {
       if (message.dequeueCount > maxDequeueCount) {
@@ -255,11 +271,18 @@ export class QueueListener {
       }
       if (body !== undefined) {
         const payload = body.toString('utf8');
-        const outcome = await this.invoker.invoke(this.fn, {
-          reason: `New queue message detected on '${this.#queue.queueName}'.`,
-          inputData: [{ name: this.fn.triggerName, data: triggerInput(this.fn, body) }],
-          triggerMetadata: queueTriggerMetadata(name, message, payload),
-        });
+        const delivery = () =>
+          this.invoker.invoke(this.fn, {
+            reason: `New queue message detected on '${this.#queue.queueName}'.`,
+            inputData: [{ name: this.fn.triggerName, data: triggerInput(this.fn, body!) }],
+            triggerMetadata: queueTriggerMetadata(name, message, payload),
+          });
+        // At least once: a second instance gets the same message while the first still runs it.
+        const duplicate = this.options.atLeastOnce
+          ? new Promise((resolve) => setTimeout(resolve, Math.random() * 30)).then(delivery)
+          : Promise.resolve(undefined);
+        const outcome = await delivery();
+        await duplicate;
         succeeded = outcome.succeeded;
       }
       await lease.release();

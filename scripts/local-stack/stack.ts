@@ -58,18 +58,32 @@ export interface StackOptions {
    * and takes fault rules over HTTP at `urls.cosmos` + `/_proxy/…`.
    */
   proxyCosmos?: boolean;
+  /** The same for the app's Storage queues (`urls.queueProxy`); tests talk to Azurite directly. */
+  proxyQueues?: boolean;
   /** Extra app settings for the function app (tests shorten queue retry delays this way). */
   appSettings?: Record<string, string>;
   log: (service: string, line: string) => void;
 }
 
 export interface RunningStack {
-  urls: { api: string; idp: string; email: string; cosmos: string; storage: string };
+  urls: {
+    api: string;
+    idp: string;
+    email: string;
+    cosmos: string;
+    /** Azurite's connection string, direct (the app's may go through the queue proxy). */
+    storage: string;
+    queueProxy: string | undefined;
+  };
   /** The environment the function app runs with: the sample settings with this stack's addresses. */
   appEnv: Record<string, string>;
   idpCaCertPath: string;
   /** The function host's process id (the dev host), for benchmarks that watch its memory. */
   functionsPid: number | undefined;
+  /** Kills the function host with SIGKILL (a crash: nothing finishes), for fault tests. */
+  killFunctions(): Promise<void>;
+  /** Starts the function host again after `killFunctions`. */
+  startFunctions(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,10 +147,18 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       started.push(proxy);
       cosmosUrl = proxy.url;
     }
+    let appStorage = storage.url;
+    let queueProxy: string | undefined;
+    if (options.proxyQueues) {
+      const proxy = await startProxy({ target: `http://127.0.0.1:${ports.queue}` });
+      started.push(proxy);
+      queueProxy = proxy.url;
+      appStorage = storage.url.replace(`http://127.0.0.1:${ports.queue}/`, `${proxy.url}/`);
+    }
     const apiBase = `http://localhost:${ports.api}`;
     const appEnv: Record<string, string> = {
       ...localSettings(options.projectRoot),
-      AzureWebJobsStorage: storage.url,
+      AzureWebJobsStorage: appStorage,
       COSMOS_CONNECTION__accountEndpoint: cosmosUrl,
       COSMOS_KEY: COSMOS_EMULATOR_KEY,
       COSMOS_CREATE_IF_MISSING: 'true',
@@ -161,13 +183,18 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         await startCoreTools(options.projectRoot, ports.api, appEnv, (line) => log('functions', line)),
       );
     } else if (options.withFunctions) {
-      host = await spawnDevHost({
+      host = await startHost();
+    }
+
+    async function startHost(): Promise<DevHostService> {
+      const spawned = await spawnDevHost({
         scriptRoot: options.projectRoot,
         port: ports.api,
         env: appEnv,
         onOutput: (line) => log('functions', line),
       });
-      started.push(host);
+      started.push(spawned);
+      return spawned;
     }
 
     return {
@@ -177,10 +204,24 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
         email: email.url,
         cosmos: cosmosUrl,
         storage: storage.url,
+        queueProxy,
       },
       appEnv,
       idpCaCertPath: idp.caCertPath,
-      functionsPid: host?.pid,
+      get functionsPid() {
+        return host?.pid;
+      },
+      killFunctions: async () => {
+        if (!host?.pid) throw new Error('no function host runs');
+        process.kill(-host.pid, 'SIGKILL');
+        await host.stop();
+        started.splice(started.indexOf(host), 1);
+        host = undefined;
+      },
+      startFunctions: async () => {
+        if (host) throw new Error('the function host runs already');
+        host = await startHost();
+      },
       stop: stopAll,
     };
   } catch (error) {

@@ -389,3 +389,33 @@ describe('dev host: lifecycle', () => {
     await expect(api('/admin/host/status')).rejects.toThrow();
   });
 });
+
+describe('dev host: at-least-once delivery (DEVHOST_AT_LEAST_ONCE)', () => {
+  it('hands every message to the function twice, the second time while the first still runs', async () => {
+    const second = await spawnDevHost({
+      scriptRoot: FIXTURE,
+      port: await freePort(),
+      env: {
+        AzureWebJobsStorage: connection,
+        WORK_QUEUE,
+        TICK_SCHEDULE: '0 0 0 1 1 *',
+        DEVHOST_AT_LEAST_ONCE: 'true',
+      },
+      onOutput: (line) => output.push(line),
+    });
+    try {
+      const ids = Array.from({ length: 8 }, testId);
+      await Promise.all(
+        ids.map((id) => queue(WORK_QUEUE).sendMessage(base64(JSON.stringify({ testId: id })))),
+      );
+      await waitFor('two deliveries of each message', () =>
+        ids.every((id) => observed.of('work', id).length >= 2),
+      );
+      for (const id of ids) {
+        expect(observed.of('work', id).map((e) => e.dequeueCount)).toEqual([1, 1]); // one message, two deliveries
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+});

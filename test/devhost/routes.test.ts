@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostConfig, parseTimeSpan, resolveAppSettings } from '../../scripts/devhost/config.js';
+import {
+  parseHostConfig,
+  withDevHostOptions,
+  parseTimeSpan,
+  resolveAppSettings,
+} from '../../scripts/devhost/config.js';
 import { compareRoutePrecedence, compileRoute, splitRequestPath } from '../../scripts/devhost/routes.js';
 import { formatSetCookie } from '../../scripts/devhost/http.js';
 import { parseSchedule } from '../../scripts/devhost/timers.js';
@@ -70,6 +75,17 @@ describe('host.json and app settings', () => {
     expect(() => parseTimeSpan('2s')).toThrow();
   });
 
+  it('takes the dev host’s own test switches from the environment: a shorter lease, at-least-once delivery', () => {
+    const config = withDevHostOptions(parseHostConfig({}), {
+      DEVHOST_QUEUE_LEASE_SECONDS: '10',
+      DEVHOST_AT_LEAST_ONCE: 'true',
+    });
+    expect(config.queues).toMatchObject({ leaseSeconds: 10, atLeastOnce: true });
+    expect(
+      withDevHostOptions(parseHostConfig({}), { DEVHOST_QUEUE_LEASE_SECONDS: '0' }).queues.leaseSeconds,
+    ).toBe(60);
+  });
+
   it('applies Azure defaults and reads queue options case-insensitively', () => {
     expect(parseHostConfig({}).queues).toEqual({
       batchSize: 16,
@@ -78,6 +94,8 @@ describe('host.json and app settings', () => {
       visibilityTimeoutMs: 0,
       maxDequeueCount: 5,
       messageEncoding: 'base64',
+      leaseSeconds: 60,
+      atLeastOnce: false,
     });
     const config = parseHostConfig({
       Extensions: { Http: { RoutePrefix: '' }, Queues: { BatchSize: 4, MessageEncoding: 'None' } },

@@ -1,5 +1,4 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { testApp, type AssignmentBody } from '../support/app.js';
@@ -12,7 +11,7 @@ import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
  */
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);
-const logFile = join(resolve(import.meta.dirname, '../..'), 'test-results', 'stack.log');
+const logFile = stack.logFile;
 const apiOrigin = new URL(stack.apiUrl).origin;
 
 /** The app's lines written since `from` (the host prints each log line of the app as one line). */

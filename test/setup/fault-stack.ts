@@ -1,0 +1,38 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { startTestStack } from './stack.js';
+
+/**
+ * The fault tests' own stack (so a fault never leaks into the other tests): Cosmos DB and the app's
+ * queues behind fault-injecting proxies, and a control endpoint with which a test kills the function
+ * host (SIGKILL) and starts it again.
+ */
+export default async function setup(project: TestProject) {
+  const { stack, teardown } = await startTestStack(project, { logName: 'faults-stack', proxyQueues: true });
+  const control = createServer((req, res) => {
+    const run =
+      req.url === '/functions/kill'
+        ? stack.killFunctions()
+        : req.url === '/functions/start'
+          ? stack.startFunctions()
+          : null;
+    if (req.method !== 'POST' || !run) {
+      res.writeHead(404).end();
+      return;
+    }
+    run.then(
+      () => res.writeHead(204).end(),
+      (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  project.provide('stack', {
+    ...project.getProvidedContext().stack,
+    controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+  });
+  return async () => {
+    control.close();
+    await teardown();
+  };
+}
