@@ -110,6 +110,7 @@ export async function startProxy(options: {
       rules = (JSON.parse(body.toString('utf8') || '[]') as FaultRule[]).map((r) => ({ ...r, used: 0 }));
       return reply(204);
     }
+    if (path === 'rules' && req.method === 'GET') return reply(200, rules);
     if (path === 'rules' && req.method === 'DELETE') {
       rules = [];
       return reply(204);
@@ -134,6 +135,11 @@ export async function startProxy(options: {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       if ((req.url ?? '').startsWith(PROXY_CONTROL_PREFIX)) return control(req, body, res);
+      // Unreachable: the service's requests get no answer, the connection just drops (the control API stays up).
+      if (refusing) {
+        req.socket.destroy();
+        return;
+      }
       const described = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
       const kind = classify(described);
       counts[kind] = (counts[kind] ?? 0) + 1;
@@ -152,10 +158,6 @@ export async function startProxy(options: {
     });
   });
   server.on('connection', (socket) => {
-    if (refusing) {
-      socket.destroy();
-      return;
-    }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });

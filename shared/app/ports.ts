@@ -224,6 +224,12 @@ export interface BulkRowCounts {
   skipped: number;
 }
 
+/** A done chunk: when its counts were written, and whether the delivery that wrote them queued the next chunk. */
+export interface ChunkCompletion {
+  recordedAt: string;
+  nextQueued: boolean;
+}
+
 /** Jobs, their chunks of rows (with their decisions once made) and per-chunk counts once written. */
 export interface BulkJobStore {
   /** Chunks first, then the job: a job is visible only once all its rows are stored. */
@@ -242,10 +248,20 @@ export interface BulkJobStore {
     job: BulkJob | null;
     chunk: Versioned<BulkChunk> | null;
     partner: Versioned<Partner> | null;
-    done: boolean;
+    completion: ChunkCompletion | null;
   }>;
-  /** Written once a chunk's documents are all written: a chunk with counts is done. */
-  recordChunkCounts(partnerId: string, jobId: string, chunk: number, counts: BulkRowCounts): Promise<void>;
+  /**
+   * Written once, when a chunk's documents are all written: its counts (the chunk is then done) and
+   * whether its next chunk is queued yet. False when another delivery of the chunk wrote them first.
+   */
+  recordChunkCounts(
+    partnerId: string,
+    jobId: string,
+    chunk: number,
+    counts: BulkRowCounts & { nextQueued: boolean; recordedAt: string },
+  ): Promise<boolean>;
+  /** The chunk's next chunk is on the queue. */
+  markNextChunkQueued(partnerId: string, jobId: string, chunk: number): Promise<void>;
   /** One small read per chunk, together: reading a job's progress never reads its rows. */
   chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]>;
   markStarted(partnerId: string, jobId: string, at: Date): Promise<void>;

@@ -2,13 +2,17 @@ import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { isAppError } from '../domain/errors.js';
 import { createLogger, invocationSink, type Logger } from '../log.js';
+import { queueRetryWindowSeconds } from '../adapters/host-settings.js';
 import { dequeueCountOf, isLastAttempt } from './queue-messages.js';
 
-/** How a message waits out a dependency that is down: 2, 4, 8 … seconds, at most a minute, 15 times. */
-export const DEFERRAL = { maxDeferrals: 15, firstDelaySeconds: 2, maxDelaySeconds: 60 } as const;
+/**
+ * A dependency still down when the host's retries run out: the message is put back for another round
+ * (after one, two, then four retry windows) instead of being given up, three times at most.
+ */
+export const MAX_DEFERRALS = 3;
 
-export const deferralDelaySeconds = (deferrals: number): number =>
-  Math.min(DEFERRAL.firstDelaySeconds * 2 ** deferrals, DEFERRAL.maxDelaySeconds);
+export const deferralDelaySeconds = (deferrals: number, retryWindowSeconds: number): number =>
+  Math.min(retryWindowSeconds * 2 ** deferrals, 7 * 24 * 3600);
 
 /** A database or queue that did not answer: waiting helps, retrying at once does not. */
 export const isTransient = (error: unknown): boolean =>
@@ -28,9 +32,10 @@ export interface QueueHandlerSpec<T> {
 /**
  * The one skeleton of every queue function: the message is parsed (a malformed one is logged and
  * dropped: retrying cannot fix it), handled with a logger carrying its correlation id, and a failure is
- * thrown so the host retries it, except two cases. A dependency that is down (the database, the queue)
- * defers the message: it is put back with a growing delay and does not use up the host's attempts, so an
- * outage of minutes never poisons a message. On the host's last attempt `onLastAttempt` runs first.
+ * thrown so the host retries it. On the host's last attempt, a dependency that is still down defers the
+ * message (put back for a later round, a few times) rather than poisoning it, so an outage outlasting
+ * the host's retries loses nothing; any other failure runs `onLastAttempt` first. Deferring only on the
+ * last attempt keeps duplicate deliveries from multiplying the copies of a message.
  */
 export function queueHandler<T extends { correlationId: string }>(spec: QueueHandlerSpec<T>) {
   return async (raw: unknown, context: InvocationContext): Promise<void> => {
@@ -52,17 +57,17 @@ export function queueHandler<T extends { correlationId: string }>(spec: QueueHan
       scoped.info(`${spec.name}.done`, { result });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (isTransient(error) && deferrals < DEFERRAL.maxDeferrals) {
-        const delaySeconds = deferralDelaySeconds(deferrals);
+      const lastAttempt = isLastAttempt(dequeueCount);
+      if (lastAttempt && isTransient(error) && deferrals < MAX_DEFERRALS) {
+        const delaySeconds = deferralDelaySeconds(deferrals, queueRetryWindowSeconds());
         try {
           await spec.requeue({ ...message, deferrals: deferrals + 1 }, delaySeconds);
           scoped.warn(`${spec.name}.deferred`, { delaySeconds, error: reason });
           return;
         } catch {
-          // The queue is down too: fall through to the host's own retry.
+          // The queue is down too: the host's own poison path keeps the message.
         }
       }
-      const lastAttempt = isLastAttempt(dequeueCount);
       scoped.warn(`${spec.name}.failed`, { lastAttempt, error: reason });
       if (lastAttempt && spec.onLastAttempt) await spec.onLastAttempt(message, reason, dequeueCount);
       throw error;

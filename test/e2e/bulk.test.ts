@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.js';
 import type { BulkJob } from '../../shared/domain/bulk.js';
-import { cosmosProxy } from '../support/cosmos-faults.js';
+import { cosmosProxy } from '../support/proxies.js';
 import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually, inbox, queues } from '../support/inbox.js';

@@ -5,11 +5,21 @@ import { startTestStack } from './stack.js';
 
 /**
  * The fault tests' own stack (so a fault never leaks into the other tests): Cosmos DB and the app's
- * queues behind fault-injecting proxies, and a control endpoint with which a test kills the function
- * host (SIGKILL) and starts it again.
+ * queues behind fault-injecting proxies, a host that delivers every queue message twice, and a control
+ * endpoint with which a test kills the function host (SIGKILL) and starts it again.
  */
 export default async function setup(project: TestProject) {
-  const { stack, teardown } = await startTestStack(project, { logName: 'faults-stack', proxyQueues: true });
+  const { stack, teardown } = await startTestStack(project, {
+    logName: 'faults-stack',
+    proxyQueues: true,
+    appSettings: {
+      // A message a killed host was running comes back after 10 s, not the minute of a normal lease.
+      DEVHOST_QUEUE_LEASE_SECONDS: '10',
+      // Every queue message is delivered twice (concurrently) and batches out of order, as at-least-once
+      // delivery allows: every fault test runs under it too.
+      DEVHOST_AT_LEAST_ONCE: 'true',
+    },
+  });
   const control = createServer((req, res) => {
     const run =
       req.url === '/functions/kill'

@@ -2,7 +2,7 @@ import type { Container, OperationInput } from '@azure/cosmos';
 import type { BulkJob } from '../../domain/bulk.js';
 import type { Partner } from '../../domain/partner.js';
 import type { BulkChunk, BulkJobStore, BulkRowCounts, Versioned } from '../../app/ports.js';
-import { cosmosCall, fromDocument, readTogether } from './documents.js';
+import { cosmosCall, fromDocument, readTogether, statusOf } from './documents.js';
 import {
   PARTNER_DOCUMENT_ID,
   bulkChunkDocumentId,
@@ -69,7 +69,9 @@ export class CosmosBulkJobStore implements BulkJobStore {
       job: asVersioned<BulkJob>(job, 'bulk-job')?.value ?? null,
       chunk: asVersioned<BulkChunk>(chunk, 'bulk-chunk'),
       partner: asVersioned<Partner>(partner, 'partner'),
-      done: counts !== undefined,
+      completion: counts
+        ? { recordedAt: String(counts['recordedAt']), nextQueued: counts['nextQueued'] === true }
+        : null,
     };
   }
 
@@ -77,18 +79,33 @@ export class CosmosBulkJobStore implements BulkJobStore {
     partnerId: string,
     jobId: string,
     chunk: number,
-    counts: BulkRowCounts,
-  ): Promise<void> {
+    counts: BulkRowCounts & { nextQueued: boolean; recordedAt: string },
+  ): Promise<boolean> {
+    const container = await this.container();
+    try {
+      await cosmosCall(() =>
+        container.items.create({
+          id: bulkCountsDocumentId(jobId, chunk),
+          type: 'bulk-chunk-counts',
+          partnerId,
+          jobId,
+          chunk,
+          ...counts,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  async markNextChunkQueued(partnerId: string, jobId: string, chunk: number): Promise<void> {
     const container = await this.container();
     await cosmosCall(() =>
-      container.items.upsert({
-        id: bulkCountsDocumentId(jobId, chunk),
-        type: 'bulk-chunk-counts',
-        partnerId,
-        jobId,
-        chunk,
-        ...counts,
-      }),
+      container
+        .item(bulkCountsDocumentId(jobId, chunk), partnerId)
+        .patch([{ op: 'set', path: '/nextQueued', value: true }]),
     );
   }
 

@@ -51,7 +51,19 @@ export async function cosmosCall<T>(operation: () => Promise<T>): Promise<T> {
     const code = (error as { code?: unknown } | null)?.code;
     const network = typeof code === 'string' && NETWORK_CODES.has(code);
     const aborted = (error as { name?: unknown } | null)?.name === 'AbortError';
-    if (status === 429 || status === 503 || status === 408 || status === 449 || network || aborted) {
+    // The SDK's bulk() and batch() report a request that failed as a whole (throttled, unavailable, cut
+    // off) as a plain Error without its status; their operations' own failures come back per operation.
+    const bulkRequestFailed =
+      error instanceof Error && /^(Bulk request errored with|Batch request error)/.test(error.message);
+    if (
+      status === 429 ||
+      status === 503 ||
+      status === 408 ||
+      status === 449 ||
+      network ||
+      aborted ||
+      bulkRequestFailed
+    ) {
       throw new AppError('dependency-unavailable', 'The database is unavailable; try again shortly.', {
         retryAfterSeconds: retryAfterSecondsOf(error),
         cause: error instanceof Error ? error.message : String(error),

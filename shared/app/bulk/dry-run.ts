@@ -39,7 +39,11 @@ export async function dryRun(
   await deps.jobs.createJob(job, planned);
   await Promise.all(
     planned.map((chunk) =>
-      deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk.index, countOutcomes(chunk.plan.decisions)),
+      deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk.index, {
+        ...countOutcomes(chunk.plan.decisions),
+        nextQueued: true, // nothing runs after a dry run
+        recordedAt: ctx.now.toISOString(),
+      }),
     ),
   );
 }

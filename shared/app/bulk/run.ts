@@ -3,7 +3,7 @@ import type { RowDecision } from '../../domain/bulk-plan.js';
 import { isAppError } from '../../domain/errors.js';
 import { assertAccess } from '../access.js';
 import { lostRace } from '../commits.js';
-import type { BulkChunk, BulkChunkMessage, ChunkPlan, Versioned } from '../ports.js';
+import type { BulkChunk, BulkChunkMessage, ChunkCompletion, ChunkPlan, Versioned } from '../ports.js';
 import { releasePerson, type Partner } from '../../domain/partner.js';
 import { releaseSeat } from '../../domain/seats.js';
 import { principalOf, type BulkDeps } from './deps.js';
@@ -31,13 +31,19 @@ async function decideAndCommit(
   deps: BulkDeps,
   message: BulkChunkMessage,
   now: () => Date,
-): Promise<{ job: BulkJob; chunk: BulkChunk; plan: ChunkPlan; partner: Partner; done: boolean } | null> {
+): Promise<{
+  job: BulkJob;
+  chunk: BulkChunk;
+  plan: ChunkPlan;
+  partner: Partner;
+  completion: ChunkCompletion | null;
+} | null> {
   for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
     const loaded = await deps.jobs.loadChunk(message.partnerId, message.jobId, message.chunk);
-    const { job, chunk, partner, done } = loaded;
+    const { job, chunk, partner, completion } = loaded;
     if (!job || !chunk || !partner) return null;
     if (chunk.value.plan) {
-      return { job, chunk: chunk.value, plan: chunk.value.plan, partner: partner.value, done };
+      return { job, chunk: chunk.value, plan: chunk.value.plan, partner: partner.value, completion };
     }
     const at = now();
     let plan: ChunkPlan;
@@ -75,7 +81,7 @@ async function decideAndCommit(
         : [{ op: 'replace', document: { kind: 'partner', value: decided }, ifMatch: partner.etag } as const]),
       { op: 'replace', document: { kind: 'bulk-chunk', value: planned }, ifMatch: chunk.etag },
     ]);
-    if (result.ok) return { job, chunk: planned, plan, partner: decided, done: false };
+    if (result.ok) return { job, chunk: planned, plan, partner: decided, completion: null };
     if (!lostRace(result)) throw new Error(`The chunk's commit answered ${result.status}.`);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 100)));
   }
@@ -95,23 +101,23 @@ export async function processBulkChunk(
 ): Promise<number> {
   const committed = await decideAndCommit(deps, message, now);
   if (!committed) return 0;
-  const { job, plan, partner, done } = committed;
-  if (done) {
-    // Delivered again after it was done: only make sure the job goes on.
-    await queueNextChunk(deps, job, message);
+  const { job, plan, partner, completion } = committed;
+  if (completion) {
+    // Done: a late or duplicate delivery only makes sure the job goes on.
+    await followCompletion(deps, job, message, now);
     return 0;
   }
   if (message.chunk === 0 && !job.startedAt) await deps.jobs.markStarted(job.partnerId, job.jobId, now());
-  await finishChunk(deps, job, partner, message.chunk, plan);
-  await queueNextChunk(deps, job, message);
+  await writeDocuments(deps, job, partner, plan);
+  await completeChunk(deps, job, message, plan, now);
   return plan.decisions.length;
 }
 
-async function finishChunk(
+/** Writes a decided chunk's documents and queues its emails (every write idempotent). */
+async function writeDocuments(
   deps: BulkDeps,
   job: BulkJob,
   partner: Pick<Partner, 'program'>,
-  chunk: number,
   plan: ChunkPlan,
 ): Promise<void> {
   const documents = documentsOf(deps, job, partner, plan);
@@ -125,7 +131,50 @@ async function finishChunk(
     documents.filter((d) => d.kind !== 'person'),
   );
   await inParallel(emailsOf(job, plan), EMAIL_CONCURRENCY, (email) => deps.emails.enqueue(email));
-  await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk, countOutcomes(plan.decisions));
+}
+
+/**
+ * A done chunk's counts are written once, by whichever delivery gets there first; only that delivery
+ * queues the next chunk, then marks it queued, so however many deliveries of a chunk finish together,
+ * its next chunk is queued once. The others follow (see followCompletion).
+ */
+async function completeChunk(
+  deps: BulkDeps,
+  job: BulkJob,
+  message: BulkChunkMessage,
+  plan: ChunkPlan,
+  now: () => Date,
+): Promise<void> {
+  const last = message.chunk + 1 >= job.chunks;
+  const first = await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, message.chunk, {
+    ...countOutcomes(plan.decisions),
+    nextQueued: last,
+    recordedAt: now().toISOString(),
+  });
+  if (!first) return followCompletion(deps, job, message, now);
+  if (last) return;
+  await queueNextChunk(deps, job, message);
+  await deps.jobs.markNextChunkQueued(job.partnerId, job.jobId, message.chunk);
+}
+
+/** Long enough for a live delivery to queue the next chunk after writing the counts (milliseconds). */
+const HANDOVER_GRACE_MS = 5_000;
+
+/**
+ * A chunk another delivery completed: wait until it says the next chunk is queued. If it does not
+ * within the grace period, that delivery died in between, and this one queues the next chunk for it.
+ */
+async function followCompletion(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage, now: () => Date) {
+  for (;;) {
+    const { completion } = await deps.jobs.loadChunk(job.partnerId, job.jobId, message.chunk);
+    if (!completion || completion.nextQueued) return;
+    if (now().getTime() - new Date(completion.recordedAt).getTime() >= HANDOVER_GRACE_MS) {
+      await queueNextChunk(deps, job, message);
+      await deps.jobs.markNextChunkQueued(job.partnerId, job.jobId, message.chunk);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function queueNextChunk(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage): Promise<void> {
@@ -146,9 +195,9 @@ export async function failBulkChunk(
 ): Promise<void> {
   const failure = `The row could not be processed after several attempts (${reason}). Upload it again to retry.`;
   const loaded = await deps.jobs.loadChunk(message.partnerId, message.jobId, message.chunk);
-  const { job, chunk, done } = loaded;
+  const { job, chunk, completion } = loaded;
   if (!job || !chunk) return;
-  if (done) return queueNextChunk(deps, job, message); // done after all
+  if (completion) return followCompletion(deps, job, message, () => now); // done after all
   const plan = chunk.value.plan
     ? await withoutUnwrittenRows(
         deps,
@@ -158,8 +207,7 @@ export async function failBulkChunk(
         now,
       )
     : await commitFailedPlan(deps, job, chunk, failure, now, message.correlationId);
-  await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, message.chunk, countOutcomes(plan.decisions));
-  await queueNextChunk(deps, job, message);
+  await completeChunk(deps, job, message, plan, () => now);
 }
 
 async function commitFailedPlan(

@@ -2,8 +2,8 @@ import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
-import { DEFERRAL, deferralDelaySeconds, queueHandler } from '../../../shared/http/queue-handler.js';
-import { queueMaxDequeueCount } from '../../../shared/adapters/host-settings.js';
+import { MAX_DEFERRALS, deferralDelaySeconds, queueHandler } from '../../../shared/http/queue-handler.js';
+import { queueMaxDequeueCount, queueRetryWindowSeconds } from '../../../shared/adapters/host-settings.js';
 
 const Message = z.object({ id: z.string(), correlationId: z.string() });
 type Message = z.infer<typeof Message>;
@@ -55,28 +55,38 @@ describe('queueHandler', () => {
     expect(calls.handled).toEqual([]);
   });
 
-  it('defers a message whose dependency is down: put back with a growing delay, no attempt used', async () => {
+  it('lets the host retry a message whose dependency is down, while the host still has attempts', async () => {
     const { handler, calls } = aHandler(async () => {
       throw unavailable();
     });
-    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).resolves.toBeUndefined();
-    await expect(
-      handler({ id: 'm-1', correlationId: 'c-1', deferrals: 3 }, contextWith(1)),
-    ).resolves.toBeUndefined();
+    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).rejects.toThrow('unavailable');
+    expect(calls.requeued).toEqual([]);
+    expect(calls.lastAttempt).toEqual([]);
+  });
+
+  it('defers it on the host’s last attempt, for a growing delay, instead of giving it up', async () => {
+    const { handler, calls } = aHandler(async () => {
+      throw unavailable();
+    });
+    const last = contextWith(queueMaxDequeueCount());
+    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, last)).resolves.toBeUndefined();
+    await expect(handler({ id: 'm-1', correlationId: 'c-1', deferrals: 2 }, last)).resolves.toBeUndefined();
+    const window = queueRetryWindowSeconds();
     expect(calls.requeued).toEqual([
-      [{ id: 'm-1', correlationId: 'c-1', deferrals: 1 }, 2],
-      [{ id: 'm-1', correlationId: 'c-1', deferrals: 4 }, 16],
+      [{ id: 'm-1', correlationId: 'c-1', deferrals: 1 }, window],
+      [{ id: 'm-1', correlationId: 'c-1', deferrals: 3 }, window * 4],
     ]);
     expect(calls.lastAttempt).toEqual([]);
   });
 
-  it('stops deferring after the last deferral and lets the host retry and poison it', async () => {
+  it('gives it up after the last deferral: onLastAttempt, then the host poisons it', async () => {
     const { handler, calls } = aHandler(async () => {
       throw unavailable();
     });
-    const tired = { id: 'm-1', correlationId: 'c-1', deferrals: DEFERRAL.maxDeferrals };
-    await expect(handler(tired, contextWith(1))).rejects.toThrow('unavailable');
+    const tired = { id: 'm-1', correlationId: 'c-1', deferrals: MAX_DEFERRALS };
+    await expect(handler(tired, contextWith(queueMaxDequeueCount()))).rejects.toThrow('unavailable');
     expect(calls.requeued).toEqual([]);
+    expect(calls.lastAttempt).toEqual(['The database is unavailable; try again shortly.']);
   });
 
   it('throws a real failure for the host to retry, and runs onLastAttempt on the last delivery first', async () => {
@@ -92,16 +102,19 @@ describe('queueHandler', () => {
     expect(calls.requeued).toEqual([]);
   });
 
-  it('falls back to the host’s retry when the queue is down too', async () => {
-    const { handler } = aHandler(async () => {
+  it('falls back to the host’s poison path when the queue is down too', async () => {
+    const { handler, calls } = aHandler(async () => {
       throw unavailable();
     }, true);
-    await expect(handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(1))).rejects.toThrow('unavailable');
+    await expect(
+      handler({ id: 'm-1', correlationId: 'c-1' }, contextWith(queueMaxDequeueCount())),
+    ).rejects.toThrow('unavailable');
+    expect(calls.lastAttempt).toHaveLength(1);
   });
 });
 
 describe('deferralDelaySeconds', () => {
-  it('doubles from 2 s and stops at a minute', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map(deferralDelaySeconds)).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+  it('waits one retry window, then two, then four', () => {
+    expect([0, 1, 2].map((n) => deferralDelaySeconds(n, 50))).toEqual([50, 100, 200]);
   });
 });

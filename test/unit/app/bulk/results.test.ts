@@ -7,12 +7,15 @@ import { aStranger, anOperator } from '../../../mothers/principal.js';
 import { rejectionOf } from '../../support/app-error.js';
 import { PARTNER, aWorld, associations, ctx, jsonUpload, row, runJob, submit, withSeats } from './world.js';
 
+/** What a completed chunk's record holds beside its counts. */
+const DONE = { nextQueued: true, recordedAt: NOW.toISOString() };
+
 describe('getBulkJob', () => {
   it('sums the recorded chunk counts; pending is the total less the rows done', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(250));
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 90, failed: 6, skipped: 4 });
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 2, { succeeded: 45, failed: 0, skipped: 5 });
+    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 90, failed: 6, skipped: 4, ...DONE });
+    await world.jobs.recordChunkCounts(PARTNER, jobId, 2, { succeeded: 45, failed: 0, skipped: 5, ...DONE });
 
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toEqual({
       jobId,
@@ -25,7 +28,7 @@ describe('getBulkJob', () => {
       source: { format: 'json', bytes: jsonUpload(associations(250)).raw.length, blobName: null },
     });
 
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 100, failed: 0, skipped: 0 });
+    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 100, failed: 0, skipped: 0, ...DONE });
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
       status: 'completed-with-errors',
       counts: { total: 250, succeeded: 235, failed: 6, skipped: 9, pending: 0 },
@@ -35,8 +38,8 @@ describe('getBulkJob', () => {
   it('reads completed when every chunk is counted without failures', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(150));
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 100, failed: 0, skipped: 0 });
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 10, failed: 0, skipped: 40 });
+    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 100, failed: 0, skipped: 0, ...DONE });
+    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 10, failed: 0, skipped: 40, ...DONE });
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
       status: 'completed',
       counts: { total: 150, succeeded: 110, failed: 0, skipped: 40, pending: 0 },

@@ -294,6 +294,54 @@ describe('processBulkChunk', () => {
     expect(await snapshot(world, jobId)).toEqual(before);
   });
 
+  it('never multiplies the next chunks’ messages when every message is delivered twice at once', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(500)); // 5 chunks
+    // At least once: each queued message handed out twice, concurrently, level after level.
+    while (world.processed < world.queue.messages.length) {
+      const message = world.queue.messages[world.processed++]!;
+      await Promise.all([
+        processBulkChunk(world.deps, message, world.clock.now),
+        processBulkChunk(world.deps, message, world.clock.now),
+      ]);
+    }
+    const perChunk = [0, 1, 2, 3, 4].map(
+      (chunk) => world.queue.messages.filter((m) => m.chunk === chunk).length,
+    );
+    // Without the guard, chunk n would be queued 2^n times (16 for the last one).
+    expect(perChunk).toEqual([1, 1, 1, 1, 1]);
+    expect(world.jobs.results(PARTNER, jobId)).toHaveLength(500);
+    expect(world.people.store.values()).toHaveLength(500);
+  });
+
+  it('queues nothing for a late delivery of a done chunk whose next chunk has started', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(300));
+    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId, 1), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
+    expect(world.queue.messages.filter((m) => m.chunk === 2)).toHaveLength(1);
+  });
+
+  it('queues the next chunk for a delivery that completed a chunk but died before queueing it', async () => {
+    const world = aWorld();
+    const { jobId } = await submit(world, associations(150));
+    world.queue.failNextEnqueue = new Error('the host died');
+    await expect(processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now)).rejects.toThrow('died');
+    expect(world.jobs.completion(PARTNER, jobId, 0)).toEqual({
+      nextQueued: false,
+      recordedAt: NOW.toISOString(),
+    });
+    // Redelivered after the grace period: the next chunk is queued, once, and marked so.
+    world.clock.advanceSeconds(6);
+    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
+    expect(world.jobs.completion(PARTNER, jobId, 0)?.nextQueued).toBe(true);
+    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
+  });
+
   it('decides a chunk again when the aggregate changed between its read and its commit', async () => {
     const world = aWorld(withSeats(aCompetencyPartner(), 2));
     const { jobId } = await submit(world, [

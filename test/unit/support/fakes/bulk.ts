@@ -2,7 +2,13 @@ import { AppError, notFound } from '../../../../shared/domain/errors.js';
 import type { BulkJob, BulkRowResult } from '../../../../shared/domain/bulk.js';
 import { rowResult } from '../../../../shared/domain/bulk-plan.js';
 import type { Partner } from '../../../../shared/domain/partner.js';
-import type { BulkChunk, BulkJobStore, BulkRowCounts, Versioned } from '../../../../shared/app/ports.js';
+import type {
+  BulkChunk,
+  BulkJobStore,
+  BulkRowCounts,
+  ChunkCompletion,
+  Versioned,
+} from '../../../../shared/app/ports.js';
 import type { FakePartnerRepository } from './repositories.js';
 import { VersionedStore, clone } from './store.js';
 
@@ -14,6 +20,7 @@ export class FakeBulkJobStore implements BulkJobStore {
   private readonly jobs = new Map<string, BulkJob>();
   readonly chunks = new VersionedStore<BulkChunk>();
   private readonly counts = new Map<string, BulkRowCounts>();
+  private readonly completions = new Map<string, ChunkCompletion>();
   /** Every `loadChunk`, for assertions. */
   readonly loads: number[] = [];
 
@@ -85,7 +92,7 @@ export class FakeBulkJobStore implements BulkJobStore {
       job: await this.getJob(partnerId, jobId),
       chunk: await this.getChunk(partnerId, jobId, index),
       partner,
-      done: this.recordedCounts(partnerId, jobId, index) !== null,
+      completion: this.completion(partnerId, jobId, index),
     };
   }
 
@@ -93,9 +100,27 @@ export class FakeBulkJobStore implements BulkJobStore {
     partnerId: string,
     jobId: string,
     chunk: number,
-    counts: BulkRowCounts,
-  ): Promise<void> {
-    this.counts.set(FakeBulkJobStore.chunkKey(partnerId, jobId, chunk), clone(counts));
+    counts: BulkRowCounts & ChunkCompletion,
+  ): Promise<boolean> {
+    const key = FakeBulkJobStore.chunkKey(partnerId, jobId, chunk);
+    if (this.counts.has(key)) return false;
+    const { nextQueued, recordedAt, ...rest } = counts;
+    this.counts.set(key, clone(rest));
+    this.completions.set(key, { nextQueued, recordedAt });
+    return true;
+  }
+
+  async markNextChunkQueued(partnerId: string, jobId: string, chunk: number): Promise<void> {
+    const key = FakeBulkJobStore.chunkKey(partnerId, jobId, chunk);
+    const found = this.completions.get(key);
+    if (!found) throw notFound(`Counts of chunk ${chunk}`);
+    this.completions.set(key, { ...found, nextQueued: true });
+  }
+
+  /** The completion record of one chunk, or null. */
+  completion(partnerId: string, jobId: string, chunk: number): ChunkCompletion | null {
+    const found = this.completions.get(FakeBulkJobStore.chunkKey(partnerId, jobId, chunk));
+    return found ? { ...found } : null;
   }
 
   async chunkCounts(partnerId: string, jobId: string, chunks: number): Promise<(BulkRowCounts | null)[]> {
