@@ -167,7 +167,6 @@ export class HttpFrontDoor {
     const segments = below === undefined ? undefined : splitRequestPath(below);
     if (segments === undefined) return send(res, 404);
 
-    const allowed = new Set<string>();
     let chosen: { fn: HostedFunction; params: Record<string, string> } | undefined;
     for (const fn of this.#routes) {
       if (fn.info.disabled) continue;
@@ -178,12 +177,10 @@ export class HttpFrontDoor {
         chosen = { fn, params };
         break;
       }
-      for (const m of methods) allowed.add(m);
     }
-    if (!chosen) {
-      if (allowed.size > 0) return send(res, 405, { allow: [...allowed].join(', ') });
-      return send(res, 404);
-    }
+    // As the Functions host does: no route for this method and path is 404 with an empty body, even
+    // when the path has a route for other methods (azure-functions-host#10098).
+    if (!chosen) return send(res, 404);
     const { fn, params } = chosen;
     if (!this.#authorized(fn.info.http!.authLevel, req, url)) return send(res, 401);
 
