@@ -36,7 +36,7 @@ export default defineConfig({
       {
         test: {
           name: 'app',
-          include: ['test/integration/app/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/app/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           globalSetup: ['test/setup/stack.ts'],
           setupFiles: ['test/setup/app-env.ts'],
           // One stack is shared: files run one after another so fault injection in one cannot leak into another.

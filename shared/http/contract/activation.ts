@@ -59,7 +59,7 @@ export const signIn = {
   tags: ['activation'],
   access: 'anonymous',
   query: z.object({ login_hint: z.string().trim().max(254).pipe(z.email()).optional() }),
-  responses: { 302: redirect },
+  responses: { 302: redirect, 400: html },
 } as const satisfies EndpointSpec;
 
 export const signOut = {
