@@ -26,6 +26,37 @@ module.exports = {
       to: { path: '^functions/' },
     },
     {
+      name: 'http-layer-takes-its-dependencies',
+      comment:
+        'shared/http (the wrappers, contracts, pages) is handed its ports by the composition root: it never imports an adapter, the configuration or the root.',
+      severity: 'error',
+      from: { path: '^shared/http/' },
+      to: { path: ['^shared/adapters/', '^shared/config\\.ts$', '^shared/root\\.ts$'] },
+    },
+    {
+      name: 'functions-wire-through-the-root',
+      comment:
+        'functions/ take adapters and configuration only from shared/root.ts (the composition root), never directly.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: ['^shared/adapters/', '^shared/config\\.ts$'] },
+    },
+    {
+      name: 'configuration-is-read-by-the-root',
+      comment:
+        'Only the composition root reads the configuration; adapters are handed their settings (their types may be imported).',
+      severity: 'error',
+      from: { path: '^shared/', pathNot: ['^shared/root\\.ts$', '^shared/config\\.ts$'] },
+      to: { path: '^shared/config\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-functions-use-the-root',
+      comment: 'The composition root is the outermost layer of shared/: nothing in shared/ imports it.',
+      severity: 'error',
+      from: { path: '^shared/', pathNot: '^shared/root\\.ts$' },
+      to: { path: '^shared/root\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

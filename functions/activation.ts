@@ -8,18 +8,15 @@ import {
   subscriptionsOf,
 } from '../shared/app/activation.js';
 import { AppError } from '../shared/domain/errors.js';
-import { activationDeps } from '../shared/adapters/registry.js';
-import { completeSignIn, startSignIn } from '../shared/adapters/identity/sign-in.js';
-import { endpoint, zodProblems } from '../shared/http/endpoint.js';
+import { activationDeps, cookies, endpoint, signIn } from '../shared/root.js';
+import { zodProblems } from '../shared/http/endpoint.js';
 import { benefitsPage, messagePage, profilePage } from '../shared/http/pages.js';
 import { ok } from '../shared/http/responses.js';
-import { clearCookie, readCookie, sealCookie } from '../shared/http/sealed-cookies.js';
 import {
   SESSION_COOKIE,
   SIGN_IN_COOKIE,
   formExpiredPage,
   newCsrfToken,
-  readSession,
   redirect,
   renderErrorPage,
   sameSecret,
@@ -32,14 +29,14 @@ const pageErrors = { renderError: renderErrorPage };
 
 export const activateGet = endpoint(
   contract.activate,
-  async ({ query }) => {
+  async ({ query, now }) => {
     const link = await checkInvitationLink(
       activationDeps(),
       { partnerId: query.partner, assignmentId: query.assignment, token: query.token },
-      new Date(),
+      now,
     );
-    const start = await startSignIn({ loginHint: link.loginHint });
-    const cookie = await sealCookie(SIGN_IN_COOKIE, {
+    const start = await signIn().start({ loginHint: link.loginHint });
+    const cookie = await cookies().seal(SIGN_IN_COOKIE, {
       state: start.state,
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
@@ -53,9 +50,9 @@ export const activateGet = endpoint(
 
 export const authCallbackGet = endpoint(
   contract.authCallback,
-  async ({ query, request, correlationId, log }) => {
-    const flow = await readCookie(SIGN_IN_COOKIE, request);
-    const clearFlow = clearCookie(SIGN_IN_COOKIE);
+  async ({ query, request, correlationId, log, now }) => {
+    const flow = await cookies().read(SIGN_IN_COOKIE, request);
+    const clearFlow = cookies().clear(SIGN_IN_COOKIE);
     if (query.error) {
       // The description is the identity provider's (or whoever crafted the link's) text: logged, never shown.
       log.warn('signin.refused-by-idp', { error: query.error, description: query.error_description });
@@ -67,7 +64,7 @@ export const authCallbackGet = endpoint(
         'This sign-in response does not match a sign-in started here, or it took too long. Open your link again.',
       );
     }
-    const identity = await completeSignIn({
+    const identity = await signIn().complete({
       code: query.code,
       state: flow.state,
       nonce: flow.nonce,
@@ -75,10 +72,10 @@ export const authCallbackGet = endpoint(
     });
     let pending: { partnerId: string; assignmentId: string } | undefined;
     if (flow.intent === 'activate' && flow.invitation) {
-      await claimInvitation(activationDeps(), flow.invitation, identity, new Date(), correlationId);
+      await claimInvitation(activationDeps(), flow.invitation, identity, now, correlationId);
       pending = { partnerId: flow.invitation.partnerId, assignmentId: flow.invitation.assignmentId };
     }
-    const session = await sealCookie(SESSION_COOKIE, { identity, csrfToken: newCsrfToken(), pending });
+    const session = await cookies().seal(SESSION_COOKIE, { identity, csrfToken: newCsrfToken(), pending });
     return redirect(pending ? '/api/profile' : '/api/benefits', 302, { cookies: [clearFlow, session] });
   },
   pageErrors,
@@ -87,8 +84,8 @@ export const authCallbackGet = endpoint(
 export const signInGet = endpoint(
   contract.signIn,
   async ({ query }) => {
-    const start = await startSignIn({ loginHint: query.login_hint });
-    const cookie = await sealCookie(SIGN_IN_COOKIE, {
+    const start = await signIn().start({ loginHint: query.login_hint });
+    const cookie = await cookies().seal(SIGN_IN_COOKIE, {
       state: start.state,
       nonce: start.nonce,
       codeVerifier: start.codeVerifier,
@@ -103,7 +100,7 @@ export const signInGet = endpoint(
 export const signOutPost = endpoint(
   contract.signOut,
   async ({ request, body }) => {
-    const session = await readSession(request);
+    const session = await cookies().read(SESSION_COOKIE, request);
     if (session && !sameSecret(body.csrfToken ?? '', session.csrfToken))
       return formExpiredPage('/api/benefits');
     return {
@@ -111,7 +108,7 @@ export const signOutPost = endpoint(
         href: '/api/signin',
         label: 'Sign in again',
       }),
-      cookies: [clearCookie(SESSION_COOKIE)],
+      cookies: [cookies().clear(SESSION_COOKIE)],
     };
   },
   pageErrors,
@@ -120,7 +117,7 @@ export const signOutPost = endpoint(
 export const profileGetPage = endpoint(
   contract.profileGet,
   async ({ request }) => {
-    const session = await readSession(request);
+    const session = await cookies().read(SESSION_COOKIE, request);
     if (!session) return signInAgain();
     if (!session.pending) return redirect('/api/benefits', 303);
     const page = await profileFor(activationDeps(), session.pending, session.identity);
@@ -149,8 +146,8 @@ const ProfileFields = z.object({
 
 export const profilePostPage = endpoint(
   contract.profilePost,
-  async ({ request, body, correlationId }) => {
-    const session = await readSession(request);
+  async ({ request, body, correlationId, now }) => {
+    const session = await cookies().read(SESSION_COOKIE, request);
     if (!session) return signInAgain();
     if (!sameSecret(body.csrfToken, session.csrfToken)) return formExpiredPage('/api/profile');
     if (!session.pending) return redirect('/api/benefits', 303);
@@ -171,11 +168,11 @@ export const profilePostPage = endpoint(
       session.pending,
       session.identity,
       parsed.data,
-      new Date(),
+      now,
       correlationId,
     );
     const { pending: _done, ...rest } = session;
-    return redirect('/api/benefits', 303, { cookies: [await sealCookie(SESSION_COOKIE, rest)] });
+    return redirect('/api/benefits', 303, { cookies: [await cookies().seal(SESSION_COOKIE, rest)] });
   },
   pageErrors,
 );
@@ -183,7 +180,7 @@ export const profilePostPage = endpoint(
 export const benefitsGet = endpoint(
   contract.benefits,
   async ({ request }) => {
-    const session = await readSession(request);
+    const session = await cookies().read(SESSION_COOKIE, request);
     if (!session) return signInAgain();
     const subscriptions = await subscriptionsOf(activationDeps(), session.identity);
     const { identity } = session;

@@ -8,8 +8,7 @@ import {
   resendInvitation,
   revokeAssignment,
 } from '../shared/app/assignments.js';
-import { assignmentDeps } from '../shared/adapters/registry.js';
-import { endpoint } from '../shared/http/endpoint.js';
+import { assignmentDeps, endpoint } from '../shared/root.js';
 import { callContext } from '../shared/http/request.js';
 import { created, ok } from '../shared/http/responses.js';
 import { csvResponse, toCsv } from '../shared/http/csv.js';

@@ -1,16 +1,13 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 import { failBulkChunk, processBulkChunk } from '../shared/app/bulk/run.js';
 import { getBulkJob, listBulkRows } from '../shared/app/bulk/results.js';
 import { submitBulkJob } from '../shared/app/bulk/submit.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
-import { bulkDeps } from '../shared/adapters/registry.js';
-import { BULK_ASSIGNMENTS_QUEUE } from '../shared/adapters/storage/bulk-queue.js';
-import { endpoint } from '../shared/http/endpoint.js';
+import { bulkAssignmentsQueue } from '../shared/app/queues/bulk-assignments.js';
+import { bulkDeps, clock, endpoint, queueHandler } from '../shared/root.js';
 import { callContext } from '../shared/http/request.js';
 import { accepted, ok } from '../shared/http/responses.js';
 import { csvResponse, toCsv } from '../shared/http/csv.js';
-import { queueHandler } from '../shared/http/queue-handler.js';
 import * as contract from '../shared/http/contract/bulk.js';
 
 const jobLocation = (partnerId: string, jobId: string) =>
@@ -66,27 +63,17 @@ export const bulkResults = endpoint(contract.bulkResultsCsv, async (input) => {
   return csvResponse(csv, `${jobId}-results.csv`);
 });
 
-const ChunkMessageSchema = z.object({
-  partnerId: z.string().min(1).max(64),
-  jobId: z.string().min(1).max(64),
-  chunk: z.number().int().min(0),
-  correlationId: z.string().max(128),
-});
-
 /**
  * One chunk of a bulk job. Failures are thrown so the host retries; on the last attempt the chunk's rows
  * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
  */
-export const bulkAssignmentsChunk = queueHandler({
-  name: 'bulk-assignments',
-  schema: ChunkMessageSchema,
-  handle: (message) => processBulkChunk(bulkDeps(), message, () => new Date()),
-  requeue: (message, delaySeconds) => bulkDeps().queue.enqueue(message, { delaySeconds }),
-  onLastAttempt: (message, reason) => failBulkChunk(bulkDeps(), message, reason, new Date()),
+export const bulkAssignmentsChunk = queueHandler(bulkAssignmentsQueue, {
+  handle: (message) => processBulkChunk(bulkDeps(), message, clock),
+  onLastAttempt: (message, reason, { now }) => failBulkChunk(bulkDeps(), message, reason, now),
 });
 
-app.storageQueue('bulk-assignments', {
-  queueName: BULK_ASSIGNMENTS_QUEUE,
+app.storageQueue(bulkAssignmentsQueue.name, {
+  queueName: bulkAssignmentsQueue.name,
   connection: 'AzureWebJobsStorage',
   handler: bulkAssignmentsChunk,
 });

@@ -1,8 +1,7 @@
 import { app } from '@azure/functions';
 import { isPlatformOperator } from '../shared/domain/principal.js';
 import { summarize } from '../shared/app/check-health.js';
-import { healthReport } from '../shared/adapters/registry.js';
-import { endpoint } from '../shared/http/endpoint.js';
+import { endpoint, healthReport } from '../shared/root.js';
 import { json } from '../shared/http/responses.js';
 import { getHealth } from '../shared/http/contract/system.js';
 

@@ -7,8 +7,7 @@ import {
   setPersonRoles,
   updatePerson,
 } from '../shared/app/people.js';
-import { peopleDeps } from '../shared/adapters/registry.js';
-import { endpoint } from '../shared/http/endpoint.js';
+import { endpoint, peopleDeps } from '../shared/root.js';
 import { callContext, ifMatchOf } from '../shared/http/request.js';
 import { created, noContent, ok } from '../shared/http/responses.js';
 import { personBody } from '../shared/http/views.js';

@@ -1,3 +1,4 @@
+import { lazy } from './lazy.js';
 import { z } from 'zod';
 
 /**
@@ -187,10 +188,5 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   };
 }
 
-let cached: AppConfig | undefined;
-
-/** The process's configuration, validated on first use and then reused. */
-export function config(): AppConfig {
-  cached ??= parseConfig(process.env);
-  return cached;
-}
+/** The process's configuration, validated on first use and then reused (the composition root reads it). */
+export const config = lazy((): AppConfig => parseConfig(process.env));

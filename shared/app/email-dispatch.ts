@@ -29,6 +29,7 @@ export interface DispatchDeps {
   links: Links;
   invitations: InvitationTokens;
   now: () => Date;
+  policy: { emailStaleMinutes: number };
 }
 
 export type DispatchResult = 'sent' | 'throttled' | 'stale' | 'already-sent' | 'gone';
@@ -155,10 +156,10 @@ export async function markEmailFailed(
  * message carries no secret, so the same link goes out (the dispatcher derives it again).
  */
 export async function requeueStaleEmails(
-  deps: Pick<DispatchDeps, 'assignments' | 'emails' | 'now'>,
-  policy: { emailStaleMinutes: number },
+  deps: Pick<DispatchDeps, 'assignments' | 'emails' | 'now' | 'policy'>,
   correlationId: string,
 ): Promise<number> {
+  const { policy } = deps;
   const now = deps.now();
   let requeued = 0;
   for (const candidate of await deps.assignments.listQueuedDeliveries(500)) {

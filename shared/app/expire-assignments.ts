@@ -6,10 +6,13 @@ import type { AssignmentRepository, PartnerRepository } from './ports.js';
  * Marks `expired` every live assignment whose entitlement has ended and takes it off the ledger. An
  * activated seat keeps its cooldown; nothing else is freed.
  */
-export async function expireAssignments(
-  deps: { partners: PartnerRepository; assignments: AssignmentRepository; now: () => Date },
-  policy: { cooldownDays: number },
-): Promise<number> {
+export async function expireAssignments(deps: {
+  partners: PartnerRepository;
+  assignments: AssignmentRepository;
+  now: () => Date;
+  policy: { cooldownDays: number };
+}): Promise<number> {
+  const { policy } = deps;
   const now = deps.now();
   let expired = 0;
   for await (const partnerId of deps.partners.listIds()) {

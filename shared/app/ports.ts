@@ -135,6 +135,14 @@ export interface IdempotencyStore {
 }
 
 /** What every command needs to know about its call. */
+/** The one source of "now": the composition root's; tests pass a fixed one. */
+export type Clock = () => Date;
+
+/** Verifies bearer tokens: access tokens for this API, from an accepted issuer, naming their tenant. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
 export interface CallContext {
   principal: Principal;
   correlationId: string;
@@ -164,17 +172,7 @@ export interface AssignmentRepository {
   listBySubscriber(identity: { tenantId: string; objectId: string }): Promise<Assignment[]>;
 }
 
-/** What travels on the email-dispatch queue: which email to send, never a secret (the link is derived). */
-export interface EmailDispatchMessage {
-  partnerId: string;
-  assignmentId: string;
-  sequence: number;
-  correlationId: string;
-}
-
-export interface EmailQueue {
-  enqueue(message: EmailDispatchMessage, options?: { delaySeconds?: number }): Promise<void>;
-}
+export type { EmailDispatchMessage, EmailQueue } from './queues/email-dispatch.js';
 
 export interface OutgoingEmail {
   /** Deterministic per email: a redelivered message never sends twice. */
@@ -267,16 +265,7 @@ export interface BulkJobStore {
   markStarted(partnerId: string, jobId: string, at: Date): Promise<void>;
 }
 
-export interface BulkChunkMessage {
-  partnerId: string;
-  jobId: string;
-  chunk: number;
-  correlationId: string;
-}
-
-export interface BulkQueue {
-  enqueue(message: BulkChunkMessage, options?: { delaySeconds?: number }): Promise<void>;
-}
+export type { BulkChunkMessage, BulkQueue } from './queues/bulk-assignments.js';
 
 /** Keeps a large upload as it came, for the record. */
 export interface UploadStore {

@@ -1,12 +1,13 @@
 import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
-import { AppError, isAppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import { AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { createLogger, invocationSink, type Logger } from '../log.js';
-import { tokenVerifier } from '../adapters/identity/token-verifier.js';
+import type { Clock, IdempotencyStore, PartnerRepository, TokenVerifier } from '../app/ports.js';
+import { createLogger, invocationSink } from '../log.js';
+import type { Logger } from '../log.js';
+import { DEFAULT_MAX_BODY_BYTES, parseBody, readBody, type BodyFormat } from './body.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
-import { problemResponse } from './problem.js';
-import { parseCsvRows } from './csv.js';
+import { errorToResponse } from './problem.js';
 import { IDEMPOTENCY_HEADER, idempotencyKey, idempotent, requestHash } from './idempotency.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -42,7 +43,7 @@ export interface EndpointSpec<
   query?: Q;
   body?: B;
   /** `form` for HTML forms; `csv-or-json` for uploads (text/csv becomes `{ rows }`); JSON otherwise. */
-  bodyFormat?: 'json' | 'form' | 'csv-or-json';
+  bodyFormat?: BodyFormat;
   /** Largest accepted body; larger is 413. */
   maxBodyBytes?: number;
   responses: Record<number, ResponseSpec>;
@@ -61,13 +62,22 @@ export interface EndpointInput<S extends EndpointSpec> {
   principal: S['access'] extends 'authenticated' ? Principal : Principal | undefined;
   correlationId: string;
   log: Logger;
+  /** The moment the request is handled, from the composition root's clock. */
+  now: Date;
   request: HttpRequest;
   context: InvocationContext;
 }
 
 export type EndpointHandler<S extends EndpointSpec> = (input: EndpointInput<S>) => Promise<HttpResponseInit>;
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** What every endpoint needs besides its use case, handed over by the composition root. */
+export interface HttpDeps {
+  tokens: TokenVerifier;
+  idempotency: IdempotencyStore;
+  /** For the access check that precedes an idempotency claim. */
+  partners: PartnerRepository;
+  clock: Clock;
+}
 
 export function zodProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({
@@ -99,129 +109,13 @@ function parsePath<T extends z.ZodType>(schema: T, value: unknown): z.output<T> 
   return result.data;
 }
 
-const describeBytes = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MB` : `${bytes} bytes`;
-
-/**
- * Reads the body, counting bytes as they arrive: a declared Content-Length over the limit is refused
- * before reading, and a chunked body with no length is cut off as soon as it passes the limit, so an
- * endless upload never fills memory.
- */
-async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
-  const declaredLength = Number(request.headers.get('content-length') ?? '0');
-  const tooLarge = () =>
-    new AppError('payload-too-large', `The body is larger than the limit of ${describeBytes(maxBytes)}.`, {
-      limitBytes: maxBytes,
-    });
-  if (declaredLength > maxBytes) throw tooLarge();
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-function parseBody(format: 'json' | 'form' | 'csv-or-json', request: HttpRequest, bytes: Buffer): unknown {
-  const contentType = request.headers.get('content-type') ?? '';
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
-  if (format === 'csv-or-json' && mediaType === 'text/csv') return { rows: parseCsvRows(bytes) };
-  if (format === 'csv-or-json' && mediaType !== 'application/json') {
-    throw new AppError(
-      'unsupported-media-type',
-      `Upload text/csv or application/json, not ${mediaType || 'missing'}.`,
-    );
-  }
-  if (format === 'form') {
-    if (mediaType !== 'application/x-www-form-urlencoded') {
-      throw new AppError(
-        'unsupported-media-type',
-        `The form must be application/x-www-form-urlencoded, not ${mediaType || 'missing'}.`,
-      );
-    }
-    return Object.fromEntries(new URLSearchParams(bytes.toString('utf8')).entries());
-  }
-  if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
-    throw new AppError(
-      'unsupported-media-type',
-      `The body must be application/json, not ${mediaType || 'missing'}.`,
-    );
-  }
-  if (bytes.length === 0) throw new AppError('validation-failed', 'The request body is empty.');
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new AppError('validation-failed', 'The request body is not valid JSON.');
-  }
-}
-
 const hasCredentials = (request: HttpRequest) => request.headers.get('authorization') !== null;
 
-async function authenticate(request: HttpRequest): Promise<Principal> {
+async function authenticate(tokens: TokenVerifier, request: HttpRequest): Promise<Principal> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
   if (!match) throw new AppError('unauthenticated', 'A bearer token is required.', { missing: true });
-  return tokenVerifier().verify(match[1]!);
-}
-
-function wwwAuthenticate(error: AppError): string {
-  return error.details['missing']
-    ? 'Bearer realm="partner-subscriptions"'
-    : 'Bearer realm="partner-subscriptions", error="invalid_token"';
-}
-
-/** Turns anything thrown into a problem response; unknown errors are logged once and never leaked. */
-export function errorToResponse(
-  error: unknown,
-  correlationId: string,
-  log: Logger,
-  instance?: string,
-): HttpResponseInit {
-  if (isAppError(error)) {
-    if (error.code === 'internal' || error.code === 'dependency-unavailable') {
-      log.error('request.dependency-failed', {
-        code: error.code,
-        message: error.message,
-        details: error.details,
-      });
-    }
-    const headers: Record<string, string> =
-      error.code === 'unauthenticated' ? { 'www-authenticate': wwwAuthenticate(error) } : {};
-    if (typeof error.details['retryAfterSeconds'] === 'number') {
-      headers['retry-after'] = String(error.details['retryAfterSeconds']);
-    }
-    const { missing: _missing, cause: _cause, ...extensions } = error.details;
-    return problemResponse({
-      code: error.code,
-      detail: error.message,
-      traceId: correlationId,
-      instance,
-      errors: error.fieldProblems,
-      extensions,
-      headers,
-    });
-  }
-  log.error('request.unhandled-error', {
-    error:
-      error instanceof Error
-        ? { name: error.name, message: error.message, stack: error.stack }
-        : String(error),
-  });
-  return problemResponse({
-    code: 'internal',
-    detail: 'Something went wrong on our side. Quote the traceId when you report it.',
-    traceId: correlationId,
-    instance,
-  });
+  return tokens.verify(match[1]!);
 }
 
 function withHeader(response: HttpResponseInit, name: string, value: string): HttpResponseInit {
@@ -230,79 +124,97 @@ function withHeader(response: HttpResponseInit, name: string, value: string): Ht
   return { ...response, headers: Object.fromEntries(headers.entries()) };
 }
 
-/** Builds the `app.http` options for an endpoint: parse, authenticate, call, map errors. */
 export interface EndpointOptions {
   /** Pages for people (not portals) render errors as HTML instead of problem+json. */
   renderError?: typeof errorToResponse;
 }
 
-export function endpoint<S extends EndpointSpec>(
-  spec: S,
-  handle: EndpointHandler<S>,
-  options: EndpointOptions = {},
-): HttpFunctionOptions {
-  const renderError = options.renderError ?? errorToResponse;
-  return {
-    methods: [spec.method],
-    route: spec.route,
-    authLevel: 'anonymous',
-    handler: async (request, context) => {
-      const correlationId = correlationIdFrom(request.headers);
-      const log = createLogger(invocationSink(context), {
-        correlationId,
-        invocationId: context.invocationId,
-        endpoint: spec.name,
-      });
-      const instance = new URL(request.url).pathname;
-      let response: HttpResponseInit;
-      try {
-        const principal =
-          spec.access === 'authenticated' || (spec.access === 'optional' && hasCredentials(request))
-            ? await authenticate(request)
-            : undefined;
-        const params = spec.params ? parsePath(spec.params, request.params) : undefined;
-        const query = spec.query
-          ? parseWith(spec.query, Object.fromEntries(request.query.entries()), 'query')
-          : undefined;
-        const raw = spec.body
-          ? await readBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
-          : undefined;
-        const body =
-          spec.body && raw
-            ? parseWith(spec.body, parseBody(spec.bodyFormat ?? 'json', request, raw), 'body')
-            : undefined;
-        const run = () =>
-          handle({
-            params,
-            query,
-            body,
-            rawBody: raw,
-            principal,
-            correlationId,
-            log: principal ? log.with({ caller: principal.subject }) : log,
-            request,
-            context,
-          } as EndpointInput<S>).catch((error: unknown) => renderError(error, correlationId, log, instance));
-        const key = request.headers.get(IDEMPOTENCY_HEADER);
-        const partnerId = (params as { partnerId?: string } | undefined)?.partnerId;
-        response =
-          spec.method === 'POST' && principal && key !== null
-            ? await idempotent(
-                {
-                  scope: partnerId ?? '_platform',
-                  key: idempotencyKey(key, principal),
-                  requestHash: requestHash(spec.method, request, raw),
-                  principal,
-                  // Every keyed POST on a partner manages it; the others create partners (operators).
-                  access: partnerId ? { kind: 'partner', partnerId, need: 'manage' } : { kind: 'platform' },
-                },
-                run,
-              )
-            : await run();
-      } catch (error) {
-        response = renderError(error, correlationId, log, instance);
-      }
-      return withHeader(response, CORRELATION_HEADER, correlationId);
-    },
+/** The request, parsed and checked: authenticated (when the spec asks), path, query and body valid. */
+async function parseRequest<S extends EndpointSpec>(tokens: TokenVerifier, spec: S, request: HttpRequest) {
+  const principal =
+    spec.access === 'authenticated' || (spec.access === 'optional' && hasCredentials(request))
+      ? await authenticate(tokens, request)
+      : undefined;
+  const params = spec.params ? parsePath(spec.params, request.params) : undefined;
+  const query = spec.query
+    ? parseWith(spec.query, Object.fromEntries(request.query.entries()), 'query')
+    : undefined;
+  const rawBody = spec.body
+    ? await readBody(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
+    : undefined;
+  const body =
+    spec.body && rawBody
+      ? parseWith(spec.body, parseBody(spec.bodyFormat ?? 'json', request, rawBody), 'body')
+      : undefined;
+  return { principal, params, query, body, rawBody };
+}
+
+/**
+ * The wrapper every HTTP function goes through, bound to its dependencies by the composition root:
+ * `endpoint(spec, handle)` builds the `app.http` options (parse, authenticate, honour Idempotency-Key,
+ * call, map errors to problem+json, add the correlation id).
+ */
+export function endpointFactory(deps: () => HttpDeps) {
+  return function endpoint<S extends EndpointSpec>(
+    spec: S,
+    handle: EndpointHandler<S>,
+    options: EndpointOptions = {},
+  ): HttpFunctionOptions {
+    const renderError = options.renderError ?? errorToResponse;
+    return {
+      methods: [spec.method],
+      route: spec.route,
+      authLevel: 'anonymous',
+      handler: async (request, context) => {
+        const correlationId = correlationIdFrom(request.headers);
+        const log = createLogger(invocationSink(context), {
+          correlationId,
+          invocationId: context.invocationId,
+          endpoint: spec.name,
+        });
+        const instance = new URL(request.url).pathname;
+        let response: HttpResponseInit;
+        try {
+          const { tokens, idempotency, partners, clock } = deps();
+          const now = clock();
+          const parsed = await parseRequest(tokens, spec, request);
+          const { principal } = parsed;
+          const run = () =>
+            handle({
+              ...parsed,
+              correlationId,
+              now,
+              log: principal ? log.with({ caller: principal.subject }) : log,
+              request,
+              context,
+            } as EndpointInput<S>).catch((error: unknown) =>
+              renderError(error, correlationId, log, instance),
+            );
+          const key = request.headers.get(IDEMPOTENCY_HEADER);
+          const partnerId = (parsed.params as { partnerId?: string } | undefined)?.partnerId;
+          response =
+            spec.method === 'POST' && principal && key !== null
+              ? await idempotent(
+                  { store: idempotency, partners },
+                  {
+                    scope: partnerId ?? '_platform',
+                    key: idempotencyKey(key, principal),
+                    requestHash: requestHash(spec.method, request, parsed.rawBody),
+                    principal,
+                    now,
+                    // Every keyed POST on a partner manages it; the others create partners (operators).
+                    access: partnerId ? { kind: 'partner', partnerId, need: 'manage' } : { kind: 'platform' },
+                  },
+                  run,
+                )
+              : await run();
+        } catch (error) {
+          response = renderError(error, correlationId, log, instance);
+        }
+        return withHeader(response, CORRELATION_HEADER, correlationId);
+      },
+    };
   };
 }
+
+export type Endpoint = ReturnType<typeof endpointFactory>;

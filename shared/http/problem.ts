@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { ErrorCode, FieldProblem } from '../domain/errors.js';
+import { isAppError, type AppError, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import type { Logger } from '../log.js';
 
 /** The one place where a stable error code becomes an HTTP status and an RFC 9457 body. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -86,4 +87,55 @@ export function problemResponse(input: ProblemInput): HttpResponseInit {
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...input.headers },
     body: JSON.stringify(body),
   };
+}
+
+function wwwAuthenticate(error: AppError): string {
+  return error.details['missing']
+    ? 'Bearer realm="partner-subscriptions"'
+    : 'Bearer realm="partner-subscriptions", error="invalid_token"';
+}
+
+/** Turns anything thrown into a problem response; unknown errors are logged once and never leaked. */
+export function errorToResponse(
+  error: unknown,
+  correlationId: string,
+  log: Logger,
+  instance?: string,
+): HttpResponseInit {
+  if (isAppError(error)) {
+    if (error.code === 'internal' || error.code === 'dependency-unavailable') {
+      log.error('request.dependency-failed', {
+        code: error.code,
+        message: error.message,
+        details: error.details,
+      });
+    }
+    const headers: Record<string, string> =
+      error.code === 'unauthenticated' ? { 'www-authenticate': wwwAuthenticate(error) } : {};
+    if (typeof error.details['retryAfterSeconds'] === 'number') {
+      headers['retry-after'] = String(error.details['retryAfterSeconds']);
+    }
+    const { missing: _missing, cause: _cause, ...extensions } = error.details;
+    return problemResponse({
+      code: error.code,
+      detail: error.message,
+      traceId: correlationId,
+      instance,
+      errors: error.fieldProblems,
+      extensions,
+      headers,
+    });
+  }
+  log.error('request.unhandled-error', {
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  return problemResponse({
+    code: 'internal',
+    detail: 'Something went wrong on our side. Quote the traceId when you report it.',
+    traceId: correlationId,
+    instance,
+  });
 }

@@ -2,7 +2,6 @@ import type { Cookie, HttpRequest } from '@azure/functions';
 import { parse as parseCookieHeader } from 'cookie';
 import * as Iron from 'iron-webcrypto';
 import type { z } from 'zod';
-import { config } from '../config.js';
 
 /**
  * State the browser carries between requests, sealed (encrypted and signed) with iron-webcrypto, so no
@@ -23,46 +22,33 @@ export function cookieShape(kind: CookieKind<z.ZodType>, secure: boolean): { nam
   return secure ? { name: `__Host-${kind.name}`, path: '/' } : { name: kind.name, path: kind.path };
 }
 
-const servedOverHttps = () => config().publicBaseUrl.startsWith('https://');
+export interface SealedCookies {
+  seal<T extends z.ZodType>(kind: CookieKind<T>, value: z.input<T>): Promise<Cookie>;
+  clear(kind: CookieKind<z.ZodType>): Cookie;
+  /** The cookie's value, or null when it is missing, tampered with, expired or not of the expected shape. */
+  read<T extends z.ZodType>(kind: CookieKind<T>, request: HttpRequest): Promise<z.output<T> | null>;
+}
 
-export async function sealCookie<T extends z.ZodType>(
-  kind: CookieKind<T>,
-  value: z.input<T>,
-): Promise<Cookie> {
-  const sealed = await Iron.seal(value, config().signIn.sessionSecret, {
-    ...Iron.defaults,
-    ttl: kind.ttlSeconds * 1000,
-  });
-  const secure = servedOverHttps();
+export function sealedCookies(settings: { secret: string; secure: boolean }): SealedCookies {
+  const { secret, secure } = settings;
   return {
-    ...cookieShape(kind, secure),
-    value: sealed,
-    httpOnly: true,
-    secure,
-    sameSite: 'Lax',
-    maxAge: kind.ttlSeconds,
+    async seal(kind, value) {
+      const sealed = await Iron.seal(value, secret, { ...Iron.defaults, ttl: kind.ttlSeconds * 1000 });
+      const shape = cookieShape(kind, secure);
+      return { ...shape, value: sealed, httpOnly: true, secure, sameSite: 'Lax', maxAge: kind.ttlSeconds };
+    },
+    clear(kind) {
+      return { ...cookieShape(kind, secure), value: '', httpOnly: true, secure, sameSite: 'Lax', maxAge: 0 };
+    },
+    async read(kind, request) {
+      const raw = parseCookieHeader(request.headers.get('cookie') ?? '')[cookieShape(kind, secure).name];
+      if (!raw) return null;
+      try {
+        const parsed = kind.schema.safeParse(await Iron.unseal(raw, secret, Iron.defaults));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
+      }
+    },
   };
-}
-
-export function clearCookie(kind: CookieKind<z.ZodType>): Cookie {
-  const secure = servedOverHttps();
-  return { ...cookieShape(kind, secure), value: '', httpOnly: true, secure, sameSite: 'Lax', maxAge: 0 };
-}
-
-/** The cookie's value, or null when it is missing, tampered with, expired or not of the expected shape. */
-export async function readCookie<T extends z.ZodType>(
-  kind: CookieKind<T>,
-  request: HttpRequest,
-): Promise<z.output<T> | null> {
-  const raw = parseCookieHeader(request.headers.get('cookie') ?? '')[
-    cookieShape(kind, servedOverHttps()).name
-  ];
-  if (!raw) return null;
-  try {
-    const value = await Iron.unseal(raw, config().signIn.sessionSecret, Iron.defaults);
-    const parsed = kind.schema.safeParse(value);
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }

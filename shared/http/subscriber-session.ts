@@ -1,12 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { isAppError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
-import { errorToResponse } from './endpoint.js';
 import { messagePage } from './pages.js';
-import { STATUS_BY_CODE } from './problem.js';
-import { readCookie, type CookieKind } from './sealed-cookies.js';
+import { STATUS_BY_CODE, errorToResponse } from './problem.js';
+import type { CookieKind } from './sealed-cookies.js';
 
 /** What the sign-in callback needs, carried by the browser for ten minutes. */
 export const SIGN_IN_COOKIE = {
@@ -55,8 +54,6 @@ export function sameSecret(a: string, b: string): boolean {
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
-
-export const readSession = (request: HttpRequest) => readCookie(SESSION_COOKIE, request);
 
 export const redirect = (
   location: string,

@@ -92,4 +92,61 @@ describe('layering rules', () => {
       }),
     ).toEqual(['shared-does-not-import-functions: shared/http/x.ts -> functions/f.ts']);
   });
+
+  it('the HTTP layer importing an adapter, the configuration or the root fails', async () => {
+    expect(
+      (
+        await violations({
+          'shared/http/endpoint.ts':
+            "import { verifier } from '../adapters/identity/verifier.js';\nexport const v = verifier;\n",
+          'shared/http/cookies.ts': "import { config } from '../config.js';\nexport const c = config;\n",
+          'shared/http/idempotency.ts': "import { store } from '../root.js';\nexport const s = store;\n",
+          'shared/adapters/identity/verifier.ts': 'export const verifier = 1;\n',
+          'shared/config.ts': 'export const config = 1;\n',
+          'shared/root.ts': 'export const store = 1;\n',
+        })
+      ).filter((v) => v.startsWith('http-layer')),
+    ).toEqual([
+      'http-layer-takes-its-dependencies: shared/http/cookies.ts -> shared/config.ts',
+      'http-layer-takes-its-dependencies: shared/http/endpoint.ts -> shared/adapters/identity/verifier.ts',
+      'http-layer-takes-its-dependencies: shared/http/idempotency.ts -> shared/root.ts',
+    ]);
+  });
+
+  it('a function importing an adapter or the configuration fails; one using the root passes', async () => {
+    expect(
+      await violations({
+        'functions/direct.ts': "import { repo } from '../shared/adapters/repo.js';\nexport const r = repo;\n",
+        'functions/settings.ts': "import { config } from '../shared/config.js';\nexport const c = config;\n",
+        'functions/wired.ts': "import { deps } from '../shared/root.js';\nexport const d = deps;\n",
+        'shared/root.ts': "import { repo } from './adapters/repo.js';\nexport const deps = repo;\n",
+        'shared/adapters/repo.ts': 'export const repo = 1;\n',
+        'shared/config.ts': 'export const config = 1;\n',
+      }),
+    ).toEqual([
+      'functions-wire-through-the-root: functions/direct.ts -> shared/adapters/repo.ts',
+      'functions-wire-through-the-root: functions/settings.ts -> shared/config.ts',
+    ]);
+  });
+
+  it('an adapter reading the configuration fails; importing its types or being handed it by the root passes', async () => {
+    expect(
+      await violations({
+        'shared/adapters/reads.ts': "import { config } from '../config.js';\nexport const c = config();\n",
+        'shared/adapters/typed.ts':
+          "import type { AppConfig } from '../config.js';\nexport const f = (s: AppConfig) => s;\n",
+        'shared/root.ts': "import { config } from './config.js';\nexport const c = config;\n",
+        'shared/config.ts': 'export interface AppConfig { a: 1 }\nexport const config = () => 1;\n',
+      }),
+    ).toEqual(['configuration-is-read-by-the-root: shared/adapters/reads.ts -> shared/config.ts']);
+  });
+
+  it('anything in shared importing the composition root fails', async () => {
+    expect(
+      await violations({
+        'shared/adapters/back.ts': "import { deps } from '../root.js';\nexport const d = deps;\n",
+        'shared/root.ts': 'export const deps = 1;\n',
+      }),
+    ).toEqual(['only-functions-use-the-root: shared/adapters/back.ts -> shared/root.ts']);
+  });
 });

@@ -1,6 +1,6 @@
 import * as Iron from 'iron-webcrypto';
 import { describe, expect, it } from 'vitest';
-import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { assignmentRepository } from '../../shared/root.js';
 import type { Assignment } from '../../shared/domain/assignment.js';
 import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import type { createPartner } from '../support/app.js';

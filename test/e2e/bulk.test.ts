@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { CosmosBulkJobStore } from '../../shared/adapters/cosmos/bulk-job-store.js';
 import type { BulkJob } from '../../shared/domain/bulk.js';
 import { cosmosProxy } from '../support/proxies.js';
-import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
+import { partnersContainer } from '../../shared/root.js';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually, inbox, queues } from '../support/inbox.js';
 import { allRows, type RowResult } from '../support/bulk.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { partnersContainer } from '../../shared/adapters/cosmos/client.js';
+import { partnersContainer } from '../../shared/root.js';
 import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { createPartner, testApp } from '../support/app.js';
 import { TestBrowser, inputValue } from '../support/browser.js';

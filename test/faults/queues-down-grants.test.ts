@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentRepository } from '../../shared/adapters/registry.js';
+import { assignmentRepository } from '../../shared/root.js';
 import { expectConsistent, expectOneInvitationEach } from '../support/consistency.js';
 import { createPartner, testApp } from '../support/app.js';
 import { queueProxy } from '../support/proxies.js';

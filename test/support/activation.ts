@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { newAssignment } from '../../shared/domain/assignment.js';
 import { hashToken } from '../../shared/app/tokens.js';
-import { assignmentRepository, invitationTokens } from '../../shared/adapters/registry.js';
+import { assignmentRepository, invitationTokens } from '../../shared/root.js';
 import { createPartner, testApp, type PersonBody } from './app.js';
 import { activationLinkIn, eventually, inbox } from './inbox.js';
 import { inputValue, type Page, type TestBrowser } from './browser.js';

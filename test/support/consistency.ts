@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { partnerRepository } from '../../shared/adapters/registry.js';
+import { partnerRepository } from '../../shared/root.js';
 import { testApp, type AssignmentBody, type createPartner } from './app.js';
 import { eventually, inbox } from './inbox.js';
 

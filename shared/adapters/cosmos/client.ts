@@ -1,38 +1,33 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { config } from '../../config.js';
-import { azureCredential } from '../credential.js';
+import type { AppConfig } from '../../config.js';
 
-let client: CosmosClient | undefined;
-let container: Promise<Container> | undefined;
+type CosmosSettings = AppConfig['cosmos'];
 
-export function cosmosClient(): CosmosClient {
-  if (!client) {
-    const { endpoint, key } = config().cosmos;
-    client = new CosmosClient({
-      endpoint,
-      ...(key ? { key } : { aadCredentials: azureCredential() }),
-      // The emulator advertises an https:// location it does not serve; never follow it over plain http.
-      connectionPolicy: { enableEndpointDiscovery: !endpoint.startsWith('http://') },
-    });
-  }
-  return client;
+export function createCosmosClient(
+  settings: CosmosSettings,
+  credential: () => TokenCredential,
+): CosmosClient {
+  const { endpoint, key } = settings;
+  return new CosmosClient({
+    endpoint,
+    ...(key ? { key } : { aadCredentials: credential() }),
+    // The emulator advertises an https:// location it does not serve; never follow it over plain http.
+    connectionPolicy: { enableEndpointDiscovery: !endpoint.startsWith('http://') },
+  });
 }
 
 /** The single container (partition key /partnerId); created on first use only where configured (local). */
-export function partnersContainer(): Promise<Container> {
-  container ??= (async () => {
-    const { database, container: name, createIfMissing } = config().cosmos;
-    const cosmos = cosmosClient();
-    if (!createIfMissing) return cosmos.database(database).container(name);
-    const { database: db } = await cosmos.databases.createIfNotExists({ id: database });
-    const { container: created } = await db.containers.createIfNotExists({
-      id: name,
-      partitionKey: { paths: ['/partnerId'] },
-    });
-    return created;
-  })().catch((error: unknown) => {
-    container = undefined;
-    throw error;
+export async function openPartnersContainer(
+  cosmos: CosmosClient,
+  settings: CosmosSettings,
+): Promise<Container> {
+  const { database, container: name, createIfMissing } = settings;
+  if (!createIfMissing) return cosmos.database(database).container(name);
+  const { database: db } = await cosmos.databases.createIfNotExists({ id: database });
+  const { container } = await db.containers.createIfNotExists({
+    id: name,
+    partitionKey: { paths: ['/partnerId'] },
   });
   return container;
 }

@@ -1,6 +1,6 @@
 import { EmailClient } from '@azure/communication-email';
 import type { EmailSender, OutgoingEmail, SendOutcome } from '../../app/ports.js';
-import { azureCredential } from '../credential.js';
+import type { TokenCredential } from '@azure/core-auth';
 
 export interface AcsEmailSettings {
   endpoint: string;
@@ -32,7 +32,10 @@ function statusAndRetryAfter(error: unknown): { status?: number; retryAfterSecon
 export class AcsEmailSender implements EmailSender {
   private readonly client: EmailClient;
 
-  constructor(private readonly settings: AcsEmailSettings) {
+  constructor(
+    private readonly settings: AcsEmailSettings,
+    credential: () => TokenCredential,
+  ) {
     const endpoint = settings.endpoint.replace(/\/+$/, '');
     const options = {
       retryOptions: { maxRetries: 0 },
@@ -40,7 +43,7 @@ export class AcsEmailSender implements EmailSender {
     };
     this.client = settings.accessKey
       ? new EmailClient(`endpoint=${endpoint}/;accesskey=${settings.accessKey}`, options)
-      : new EmailClient(endpoint, azureCredential(), options);
+      : new EmailClient(endpoint, credential(), options);
   }
 
   async send(email: OutgoingEmail): Promise<SendOutcome> {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConfidentialClientApplication, CryptoProvider, LogLevel, ProtocolMode } from '@azure/msal-node';
-import { config } from '../../config.js';
+import type { AppConfig } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
+import { lazy } from '../../lazy.js';
 import { createJwtVerifier } from './token-verifier.js';
 
 /**
@@ -30,88 +31,37 @@ export interface SignedIn {
 }
 
 const SCOPES = ['openid', 'profile', 'email'];
+const pkce = new CryptoProvider();
 
-let client: ConfidentialClientApplication | undefined;
-let verifyIdToken: ReturnType<typeof createJwtVerifier> | undefined;
-const crypto = new CryptoProvider();
+/** What sign-in needs of the configuration. */
+export type SignInSettings = Pick<AppConfig, 'signIn' | 'auth' | 'publicBaseUrl'>;
 
-function msal(): ConfidentialClientApplication {
-  if (!client) {
-    const { signIn } = config();
-    client = new ConfidentialClientApplication({
-      auth: {
-        clientId: signIn.clientId,
-        clientSecret: signIn.clientSecret,
-        authority: signIn.authority,
-        ...(signIn.protocolMode === 'OIDC' ? { knownAuthorities: [new URL(signIn.authority).host] } : {}),
-      },
-      system: {
-        protocolMode: signIn.protocolMode === 'OIDC' ? ProtocolMode.OIDC : ProtocolMode.AAD,
-        loggerOptions: {
-          logLevel: LogLevel.Error,
-          piiLoggingEnabled: false,
-          loggerCallback: () => undefined,
-        },
-      },
-    });
-  }
-  return client;
-}
-
-export const callbackUrl = (): string => new URL('/api/auth/callback', config().publicBaseUrl).toString();
-
-export async function startSignIn(options: { loginHint?: string | undefined }): Promise<SignInStart> {
-  const { verifier, challenge } = await crypto.generatePkceCodes();
-  const state = randomBytes(24).toString('base64url');
-  const nonce = randomBytes(24).toString('base64url');
-  const url = await msal().getAuthCodeUrl({
-    scopes: SCOPES,
-    redirectUri: callbackUrl(),
-    codeChallenge: challenge,
-    codeChallengeMethod: 'S256',
-    state,
-    nonce,
-    responseMode: 'query',
-    ...(options.loginHint ? { loginHint: options.loginHint } : {}),
-  });
-  return { url, state, nonce, codeVerifier: verifier };
+export interface SubscriberSignIn {
+  /** The identity provider's address to send the browser to, and what the callback must check. */
+  start(options: { loginHint?: string | undefined }): Promise<SignInStart>;
+  /** Redeems the code and checks the ID token (signature, issuer, audience, expiry, nonce) before trusting it. */
+  complete(options: { code: string; state: string; nonce: string; codeVerifier: string }): Promise<SignedIn>;
 }
 
 const str = (claims: Record<string, unknown>, key: string) =>
   typeof claims[key] === 'string' ? (claims[key] as string) : undefined;
 
-/** Redeems the code and checks the ID token (signature, issuer, audience, expiry, nonce) before trusting it. */
-export async function completeSignIn(options: {
-  code: string;
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-}): Promise<SignedIn> {
-  let idToken: string;
-  try {
-    const result = await msal().acquireTokenByCode({
-      code: options.code,
-      scopes: SCOPES,
-      redirectUri: callbackUrl(),
-      codeVerifier: options.codeVerifier,
-      state: options.state,
-      nonce: options.nonce,
-    });
-    idToken = result.idToken;
-  } catch (error) {
-    throw new AppError('unauthenticated', 'The sign-in could not be completed. Start again from your link.', {
-      cause: error instanceof Error ? error.message : String(error),
-    });
-  }
-  const { auth, signIn } = config();
-  verifyIdToken ??= createJwtVerifier({ issuers: auth.issuers, jwksUri: auth.jwksUri });
-  const claims = (await verifyIdToken(idToken, [signIn.clientId])) as Record<string, unknown>;
-  if (claims['nonce'] !== options.nonce) {
-    throw new AppError(
-      'unauthenticated',
-      'The sign-in response does not belong to this sign-in. Start again.',
-    );
-  }
+function msalClient({ signIn }: SignInSettings): ConfidentialClientApplication {
+  return new ConfidentialClientApplication({
+    auth: {
+      clientId: signIn.clientId,
+      clientSecret: signIn.clientSecret,
+      authority: signIn.authority,
+      ...(signIn.protocolMode === 'OIDC' ? { knownAuthorities: [new URL(signIn.authority).host] } : {}),
+    },
+    system: {
+      protocolMode: signIn.protocolMode === 'OIDC' ? ProtocolMode.OIDC : ProtocolMode.AAD,
+      loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+    },
+  });
+}
+
+function signedInFrom(claims: Record<string, unknown>): SignedIn {
   const signInNames = [
     ...new Set(
       ['email', 'preferred_username', 'upn']
@@ -129,5 +79,61 @@ export async function completeSignIn(options: {
     name: str(claims, 'name'),
     givenName: str(claims, 'given_name'),
     familyName: str(claims, 'family_name'),
+  };
+}
+
+export function createSignIn(settings: SignInSettings): SubscriberSignIn {
+  const msal = lazy(() => msalClient(settings));
+  const verifyIdToken = lazy(() =>
+    createJwtVerifier({ issuers: settings.auth.issuers, jwksUri: settings.auth.jwksUri }),
+  );
+  const redirectUri = new URL('/api/auth/callback', settings.publicBaseUrl).toString();
+  return {
+    async start(options) {
+      const { verifier, challenge } = await pkce.generatePkceCodes();
+      const state = randomBytes(24).toString('base64url');
+      const nonce = randomBytes(24).toString('base64url');
+      const url = await msal().getAuthCodeUrl({
+        scopes: SCOPES,
+        redirectUri,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        state,
+        nonce,
+        responseMode: 'query',
+        ...(options.loginHint ? { loginHint: options.loginHint } : {}),
+      });
+      return { url, state, nonce, codeVerifier: verifier };
+    },
+    async complete(options) {
+      let idToken: string;
+      try {
+        const result = await msal().acquireTokenByCode({
+          code: options.code,
+          scopes: SCOPES,
+          redirectUri,
+          codeVerifier: options.codeVerifier,
+          state: options.state,
+          nonce: options.nonce,
+        });
+        idToken = result.idToken;
+      } catch (error) {
+        throw new AppError(
+          'unauthenticated',
+          'The sign-in could not be completed. Start again from your link.',
+          {
+            cause: error instanceof Error ? error.message : String(error),
+          },
+        );
+      }
+      const claims = (await verifyIdToken()(idToken, [settings.signIn.clientId])) as Record<string, unknown>;
+      if (claims['nonce'] !== options.nonce) {
+        throw new AppError(
+          'unauthenticated',
+          'The sign-in response does not belong to this sign-in. Start again.',
+        );
+      }
+      return signedInFrom(claims);
+    },
   };
 }

@@ -5,14 +5,11 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { config } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
 import { effectiveRoles, type Principal } from '../../domain/principal.js';
-
-/** Verifies bearer tokens: access tokens for this API, from an accepted issuer, naming their tenant. */
-export interface TokenVerifier {
-  verify(token: string): Promise<Principal>;
-}
+import type { TokenVerifier } from '../../app/ports.js';
+export type { TokenVerifier } from '../../app/ports.js';
+import { lazy } from '../../lazy.js';
 
 const ALGORITHMS = ['RS256'];
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -81,14 +78,11 @@ export function createJwtVerifier(options: {
   /** The signing keys; by default the issuer's JWKS, discovered and cached. */
   keys?: JWTVerifyGetKey | undefined;
 }) {
-  let jwks: JWTVerifyGetKey | undefined = options.keys;
-  const keys = async () => {
-    if (!jwks) {
-      const uri = options.jwksUri ?? (await discoverJwksUri(options.issuers[0]!));
-      jwks = createRemoteJWKSet(new URL(uri), { cooldownDuration: 30_000 });
-    }
-    return jwks;
-  };
+  const keys = lazy(async (): Promise<JWTVerifyGetKey> => {
+    if (options.keys) return options.keys;
+    const uri = options.jwksUri ?? (await discoverJwksUri(options.issuers[0]!));
+    return createRemoteJWKSet(new URL(uri), { cooldownDuration: 30_000 });
+  });
   return async (token: string, audiences: string[]): Promise<JWTPayload> => {
     let resolvedKeys: JWTVerifyGetKey;
     try {
@@ -176,12 +170,4 @@ export function createTokenVerifier(options: {
       return toPrincipal(payload, options.homeTenantId);
     },
   };
-}
-
-let verifier: TokenVerifier | undefined;
-
-/** The process-wide verifier; the JWKS is fetched once and cached by jose. */
-export function tokenVerifier(): TokenVerifier {
-  verifier ??= createTokenVerifier(config().auth);
-  return verifier;
 }

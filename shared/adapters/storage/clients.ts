@@ -1,42 +1,32 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
-import { BlobServiceClient } from '@azure/storage-blob';
-import { config } from '../../config.js';
-import { azureCredential } from '../credential.js';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { AppConfig } from '../../config.js';
+import { lazy } from '../../lazy.js';
 
-let queueService: QueueServiceClient | undefined;
-let blobService: BlobServiceClient | undefined;
-
-export function queueServiceClient(): QueueServiceClient {
-  if (!queueService) {
-    const storage = config().storage;
-    queueService =
-      storage.kind === 'connection-string'
-        ? QueueServiceClient.fromConnectionString(storage.connectionString)
-        : new QueueServiceClient(storage.queueServiceUri, azureCredential());
-  }
-  return queueService;
+/** The Storage account's queues and blob containers, by connection string (local) or identity (Azure). */
+export interface StorageClients {
+  queue(name: string): QueueClient;
+  container(name: string): ContainerClient;
 }
 
-export function blobServiceClient(): BlobServiceClient {
-  if (!blobService) {
-    const storage = config().storage;
-    if (storage.kind === 'connection-string') {
-      blobService = BlobServiceClient.fromConnectionString(storage.connectionString);
-    } else {
-      if (!storage.blobServiceUri) throw new Error('AzureWebJobsStorage__blobServiceUri is not set');
-      blobService = new BlobServiceClient(storage.blobServiceUri, azureCredential());
-    }
-  }
-  return blobService;
-}
-
-const queues = new Map<string, QueueClient>();
-
-export function queueClient(name: string): QueueClient {
-  let queue = queues.get(name);
-  if (!queue) {
-    queue = queueServiceClient().getQueueClient(name);
-    queues.set(name, queue);
-  }
-  return queue;
+export function storageClients(
+  storage: AppConfig['storage'],
+  credential: () => TokenCredential,
+): StorageClients {
+  const queueService = lazy(() =>
+    storage.kind === 'connection-string'
+      ? QueueServiceClient.fromConnectionString(storage.connectionString)
+      : new QueueServiceClient(storage.queueServiceUri, credential()),
+  );
+  const blobService = lazy(() => {
+    if (storage.kind === 'connection-string')
+      return BlobServiceClient.fromConnectionString(storage.connectionString);
+    if (!storage.blobServiceUri) throw new Error('AzureWebJobsStorage__blobServiceUri is not set');
+    return new BlobServiceClient(storage.blobServiceUri, credential());
+  });
+  return {
+    queue: (name) => queueService().getQueueClient(name),
+    container: (name) => blobService().getContainerClient(name),
+  };
 }

@@ -1,15 +1,16 @@
 import type { QueueClient } from '@azure/storage-queue';
+import type { MessageQueue } from '../../app/queues/queue.js';
 
 /**
  * Sends JSON messages as base64 text, as the Functions queue trigger expects by default (host.json
  * messageEncoding). The queue is created on first use.
  */
-export class JsonQueue<T> {
+export class JsonQueue<T> implements MessageQueue<T> {
   private ready: Promise<unknown> | undefined;
 
   constructor(private readonly queue: QueueClient) {}
 
-  async send(message: T, options: { delaySeconds?: number | undefined } = {}): Promise<void> {
+  async enqueue(message: T, options: { delaySeconds?: number | undefined } = {}): Promise<void> {
     this.ready ??= this.queue.createIfNotExists().catch((error: unknown) => {
       this.ready = undefined;
       throw error;

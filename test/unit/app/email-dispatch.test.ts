@@ -64,6 +64,7 @@ function aWorld(assignment?: (a: Assignment) => Assignment): World {
     links: new FakeLinks(),
     invitations: TEST_INVITATIONS,
     now: clock.now,
+    policy: { emailStaleMinutes: 15 },
   };
   const message = { partnerId: 'contoso', assignmentId: 'a-1', sequence: 1, correlationId: 'corr-1' };
   return { deps, assignments, sender, emails, clock, token, message };
@@ -300,13 +301,13 @@ describe('requeueStaleEmails', () => {
     );
     const emails = new FakeEmailQueue();
     const clock = new FakeClock(minutesAfter(NOW, 60));
-    return { assignments, emails, deps: { assignments, emails, now: clock.now } };
+    return { assignments, emails, deps: { assignments, emails, now: clock.now, policy } };
   }
 
   it('re-queues only the stale emails, each under a new sequence', async () => {
     const world = aTimerWorld();
     const before = new Map(world.assignments.all().map((a) => [a.assignmentId, a]));
-    await expect(requeueStaleEmails(world.deps, policy, 'corr-timer')).resolves.toBe(2);
+    await expect(requeueStaleEmails(world.deps, 'corr-timer')).resolves.toBe(2);
 
     expect(world.emails.messages.map((m) => [m.assignmentId, m.sequence])).toEqual([
       ['a-stale', 2],
@@ -322,7 +323,7 @@ describe('requeueStaleEmails', () => {
   it('re-sends a stale invitation with the same link: only the delivery moves to a new sequence', async () => {
     const world = aTimerWorld();
     const invitationBefore = world.assignments.current('contoso', 'a-stale').invitation;
-    await requeueStaleEmails(world.deps, policy, 'corr-timer');
+    await requeueStaleEmails(world.deps, 'corr-timer');
     const message = world.emails.messages.find((m) => m.assignmentId === 'a-stale')!;
     const requeued = world.assignments.current('contoso', 'a-stale');
 
@@ -339,7 +340,7 @@ describe('requeueStaleEmails', () => {
   it('re-queues a revocation without touching the invitation', async () => {
     const world = aTimerWorld();
     const invitationBefore = world.assignments.current('contoso', 'a-revoked').invitation;
-    await requeueStaleEmails(world.deps, policy, 'corr-timer');
+    await requeueStaleEmails(world.deps, 'corr-timer');
     const requeued = world.assignments.current('contoso', 'a-revoked');
     expect(requeued.invitation).toEqual(invitationBefore);
     expect(requeued.delivery).toMatchObject({ sequence: 3, kind: 'revocation', state: 'queued' });
@@ -347,15 +348,15 @@ describe('requeueStaleEmails', () => {
 
   it('re-queues nothing on a second run right after the first', async () => {
     const world = aTimerWorld();
-    await requeueStaleEmails(world.deps, policy, 'corr-timer');
-    await expect(requeueStaleEmails(world.deps, policy, 'corr-timer')).resolves.toBe(0);
+    await requeueStaleEmails(world.deps, 'corr-timer');
+    await expect(requeueStaleEmails(world.deps, 'corr-timer')).resolves.toBe(0);
     expect(world.emails.queued).toHaveLength(2);
   });
 
   it('sends the re-queued invitation with the same working link, and drops the old message', async () => {
     const world = aWorld();
     world.clock.set(minutesAfter(NOW, 60));
-    await requeueStaleEmails(world.deps, policy, 'corr-timer');
+    await requeueStaleEmails(world.deps, 'corr-timer');
     const requeued = world.emails.messages[0]!;
     await expect(dispatchEmail(world.deps, world.message)).resolves.toBe('stale');
     await expect(dispatchEmail(world.deps, requeued)).resolves.toBe('sent');

@@ -2,28 +2,40 @@ import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
-import { MAX_DEFERRALS, deferralDelaySeconds, queueHandler } from '../../../shared/http/queue-handler.js';
-import { queueMaxDequeueCount, queueRetryWindowSeconds } from '../../../shared/adapters/host-settings.js';
+import { defineQueue } from '../../../shared/app/queues/queue.js';
+import { deferralDelaySeconds, queueHandlerFactory } from '../../../shared/http/queue-handler.js';
 
 const Message = z.object({ id: z.string(), correlationId: z.string() });
 type Message = z.infer<typeof Message>;
 
+const MAX_DEFERRALS = 3;
+const testQueue = defineQueue({ name: 'test-queue', schema: Message, maxDeferrals: MAX_DEFERRALS });
+const retry = { maxDequeueCount: 5, retryWindowSeconds: 50 };
+const queueMaxDequeueCount = () => retry.maxDequeueCount;
+const queueRetryWindowSeconds = () => retry.retryWindowSeconds;
+
 function aHandler(handle: (message: Message) => Promise<unknown>, requeueFails = false) {
   const calls = {
     handled: [] as Message[],
-    requeued: [] as [unknown, number][],
+    requeued: [] as [unknown, number | undefined][],
+    requeuedTo: [] as string[],
     lastAttempt: [] as string[],
   };
-  const handler = queueHandler({
-    name: 'test-queue',
-    schema: Message,
+  const queueHandler = queueHandlerFactory(() => ({
+    retry,
+    clock: () => new Date('2026-01-01T00:00:00Z'),
+    queue: (definition) => ({
+      enqueue: async (message, options) => {
+        if (requeueFails) throw new Error('the queue is down too');
+        calls.requeuedTo.push(definition.name);
+        calls.requeued.push([message, options?.delaySeconds]);
+      },
+    }),
+  }));
+  const handler = queueHandler(testQueue, {
     handle: async (message) => {
       calls.handled.push(message);
       return handle(message);
-    },
-    requeue: async (message, delaySeconds) => {
-      if (requeueFails) throw new Error('the queue is down too');
-      calls.requeued.push([message, delaySeconds]);
     },
     onLastAttempt: async (_message, reason) => {
       calls.lastAttempt.push(reason);
@@ -76,6 +88,7 @@ describe('queueHandler', () => {
       [{ id: 'm-1', correlationId: 'c-1', deferrals: 1 }, window],
       [{ id: 'm-1', correlationId: 'c-1', deferrals: 3 }, window * 4],
     ]);
+    expect(calls.requeuedTo).toEqual(['test-queue', 'test-queue']); // back on its own queue
     expect(calls.lastAttempt).toEqual([]);
   });
 
