@@ -16,6 +16,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTemplate, ROOT, type BuildResult } from '../../scripts/infra-check.js';
 
@@ -323,15 +324,31 @@ const STABLE_SECRETS: Record<string, string> = {
 const PUBLIC_LOGIN_ENDPOINT = 'https://login.microsoftonline.com/';
 
 /** The queue and container names the app's storage adapters declare (`export const X_QUEUE = '…'`). */
+/** Every queue is defined in its own home in shared/app/queues (imported, not parsed). */
+const QUEUE_HOMES = join(ROOT, 'shared', 'app', 'queues');
+const queueNames: string[] = (
+  await Promise.all(
+    readdirSync(QUEUE_HOMES)
+      .filter((file) => file.endsWith('.ts'))
+      .map(async (file) => Object.values(await import(pathToFileURL(join(QUEUE_HOMES, file)).href))),
+  )
+)
+  .flat()
+  .filter(
+    (value): value is { name: string } =>
+      isObject(value) && typeof value.name === 'string' && 'schema' in value && 'maxDeferrals' in value,
+  )
+  .map((queue) => queue.name);
+
+/** The queues the app defines and the blob containers its storage adapters name. */
 function appStorageNames(): { queues: string[]; containers: string[] } {
   const dir = join(ROOT, 'shared', 'adapters', 'storage');
   const source = readdirSync(dir)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => readFileSync(join(dir, file), 'utf8'))
     .join('\n');
-  const named = (suffix: string) =>
-    [...source.matchAll(new RegExp(`export const \\w+_${suffix} = '([^']+)'`, 'g'))].map((m) => m[1]!);
-  return { queues: named('QUEUE'), containers: named('CONTAINER') };
+  const containers = [...source.matchAll(/export const \w+_CONTAINER = '([^']+)'/g)].map((m) => m[1]!);
+  return { queues: queueNames, containers };
 }
 
 /** The top-level arguments of a function call's argument text, split at commas outside quotes and brackets. */
@@ -764,7 +781,7 @@ const checks = {
     }
     const app = appStorageNames();
     if (app.queues.length === 0 || app.containers.length === 0)
-      problems.push('found no queue or container name in shared/adapters/storage');
+      problems.push('found no queue in shared/app/queues or no container in shared/adapters/storage');
     const expected: [string, string][] = [
       ...app.queues.flatMap((queue): [string, string][] => [
         [QUEUE, queue],
