@@ -1,10 +1,6 @@
 import { AppError, notFound } from '../domain/errors.js';
-import {
-  administratorToBind,
-  bindAdministrator,
-  isProgramAdministrator,
-  type Partner,
-} from '../domain/partner.js';
+import { administratorToBind, bindAdministrator, isProgramAdministrator } from '../domain/administrators.js';
+import type { Partner } from '../domain/partner.js';
 import { isPlatformOperator, type Principal } from '../domain/principal.js';
 import type { CallContext, PartnerRepository, Versioned } from './ports.js';
 

@@ -1,13 +1,11 @@
+import type { Assignment, SignedInIdentity, SubscriberProfile } from '../domain/assignment.js';
 import {
   activateAssignment,
   assertInvitee,
   bindSubscriber,
   invitationInvalid,
   invitationProblem,
-  type Assignment,
-  type SignedInIdentity,
-  type SubscriberProfile,
-} from '../domain/assignment.js';
+} from '../domain/invitation.js';
 import { AppError } from '../domain/errors.js';
 import { sameEntraIdentity } from '../domain/principal.js';
 import { PROGRAM_TERMS } from '../domain/program.js';
