@@ -15,7 +15,7 @@ import {
   type Entitlement,
   type Partner,
 } from '../../../shared/domain/partner.js';
-import { LATER, NOW, TODAY } from '../../mothers/clock.js';
+import { LATER, NOW, TODAY } from '../../support/mothers/clock.js';
 import {
   aCompetencyPartner,
   aNewPartner,
@@ -25,9 +25,9 @@ import {
   bob,
   gold,
   silver,
-} from '../../mothers/partner.js';
-import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../mothers/principal.js';
-import { appErrorFrom } from '../support/app-error.js';
+} from '../../support/mothers/partner.js';
+import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../support/mothers/principal.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const anEntitlement = (overrides: Partial<Entitlement> = {}): Entitlement => ({
   benefit: 'vs-professional',

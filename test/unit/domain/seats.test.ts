@@ -11,10 +11,10 @@ import {
   seatsToExpire,
   usageOf,
 } from '../../../shared/domain/seats.js';
-import { NOW } from '../../mothers/clock.js';
-import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
-import { SEAT_POLICY, aCoolingSeat, aLiveSeat, withSlots } from '../../mothers/seats.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { NOW } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aPartner } from '../../support/mothers/partner.js';
+import { SEAT_POLICY, aCoolingSeat, aLiveSeat, withSlots } from '../../support/mothers/seats.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => new Date(iso);

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
+import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
 
 /** Runs `action`, asserts it throws an AppError with `code`, and returns the error for further checks. */
 export function appErrorFrom(action: () => unknown, code: ErrorCode): AppError {
