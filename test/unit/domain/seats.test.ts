@@ -343,7 +343,7 @@ describe('grantSeat', () => {
 
     it('is not touched by a refused grant', () => {
       const full = grant(competency(1), 'p-1', t1);
-      expect(() => grant(full, 'p-2', t2)).toThrow(AppError);
+      appErrorFrom(() => grant(full, 'p-2', t2), 'no-seats-available');
       expect(full.seatLedger.maxUsage['vs-enterprise']).toEqual({
         count: 1,
         firstReachedAt: t1.toISOString(),
