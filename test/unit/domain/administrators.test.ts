@@ -5,9 +5,9 @@ import {
   bindAdministrator,
   isProgramAdministrator,
 } from '../../../shared/domain/administrators.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aNewPartner } from '../../mothers/partner.js';
-import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../mothers/principal.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aNewPartner } from '../../support/mothers/partner.js';
+import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../support/mothers/principal.js';
 
 describe('administrators are identities of the partner tenant', () => {
   /** A new partner: Ada is designated by email, not bound yet. */

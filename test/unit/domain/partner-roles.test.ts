@@ -7,9 +7,9 @@ import {
   slotOf,
   type Partner,
 } from '../../../shared/domain/partner.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aPartner, ada, alice, bob } from '../../mothers/partner.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aPartner, ada, alice, bob } from '../../support/mothers/partner.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 describe('setRoles', () => {
   it('assigns a free slot', () => {

@@ -7,9 +7,9 @@ import {
   updatePartner,
   type Entitlement,
 } from '../../../shared/domain/partner.js';
-import { LATER, NOW, TODAY } from '../../mothers/clock.js';
-import { aCompetencyPartner, aNewPartner, aPartner, gold, silver } from '../../mothers/partner.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { LATER, NOW, TODAY } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aNewPartner, aPartner, gold, silver } from '../../support/mothers/partner.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const anEntitlement = (overrides: Partial<Entitlement> = {}): Entitlement => ({
   benefit: 'vs-professional',
