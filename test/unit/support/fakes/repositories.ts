@@ -56,10 +56,13 @@ export class FakePartnerRepository implements PartnerRepository {
     this.updateCalls++;
     const found = this.store.read(partnerId);
     if (!found) throw notFound(`Partner ${partnerId}`);
-    if (options.ifMatch !== undefined && options.ifMatch !== found.etag) {
+    // Like Cosmos DB: `*` matches any version, and a change that returns its input writes nothing.
+    if (options.ifMatch !== undefined && options.ifMatch !== '*' && options.ifMatch !== found.etag) {
       throw new AppError('precondition-failed', 'The partner changed since it was read.');
     }
-    return this.store.write(partnerId, change(found.value));
+    const next = change(found.value);
+    if (next === found.value) return found;
+    return this.store.write(partnerId, next);
   }
 
   async *listIds(): AsyncIterable<string> {
