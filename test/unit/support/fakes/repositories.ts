@@ -15,7 +15,7 @@ import type {
   PersonRepository,
   Versioned,
 } from '../../../../shared/app/ports.js';
-import { VersionedStore, clone, pageOf } from './store.js';
+import { VersionedStore, clone, compare, pageOf } from './store.js';
 
 export class FakePartnerRepository implements PartnerRepository {
   readonly store = new VersionedStore<Partner>();
@@ -116,7 +116,7 @@ export class FakePersonRepository implements PersonRepository {
   async delete(partnerId: string, personId: string, ifMatch?: string): Promise<void> {
     const key = FakePersonRepository.key(partnerId, personId);
     const found = this.store.read(key);
-    if (!found) throw notFound(`Person ${personId}`);
+    if (!found) return; // already gone: deleting is idempotent, as in Cosmos DB
     if (ifMatch !== undefined && found.etag !== ifMatch) {
       throw new AppError('precondition-failed', 'The person changed.');
     }
@@ -135,7 +135,9 @@ export class FakePersonRepository implements PersonRepository {
           [p.emailLower, p.firstName.toLowerCase(), p.lastName.toLowerCase()].some((field) =>
             field.includes(text),
           ),
-      );
+      )
+      // The Cosmos query orders by the lower-cased email.
+      .sort((a, b) => compare(a.emailLower, b.emailLower));
     return pageOf(matching, page);
   }
 }
