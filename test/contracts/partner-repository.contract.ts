@@ -89,9 +89,7 @@ export function describePartnerRepositoryContract(
 
     it('loses no change when updates race (a lost race re-reads and re-applies)', async () => {
       const { partners, partner } = await created();
-      await Promise.all(
-        Array.from({ length: 8 }, () => partners.update(partner.partnerId, renamed('+'))),
-      );
+      await Promise.all(Array.from({ length: 8 }, () => partners.update(partner.partnerId, renamed('+'))));
       expect((await partners.get(partner.partnerId))?.value.name).toBe(`${partner.name}${'+'.repeat(8)}`);
     });
 

@@ -197,7 +197,9 @@ export class FakeAssignmentRepository implements AssignmentRepository {
     const key = FakeAssignmentRepository.key(partnerId, assignmentId);
     const found = this.store.read(key);
     if (!found) throw notFound(`Assignment ${assignmentId}`);
-    return this.store.write(key, change(found.value));
+    const next = change(found.value);
+    if (next === found.value) return found; // unchanged: nothing written, as in the Cosmos adapter
+    return this.store.write(key, next);
   }
 
   async list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>> {
@@ -205,7 +207,9 @@ export class FakeAssignmentRepository implements AssignmentRepository {
       .values()
       .filter((a) => a.partnerId === partnerId)
       .filter((a) => !query.status || a.status === query.status)
-      .filter((a) => !query.personId || a.personId === query.personId);
+      .filter((a) => !query.personId || a.personId === query.personId)
+      // The Cosmos query orders newest first.
+      .sort((a, b) => compare(b.assignedAt, a.assignedAt));
     return pageOf(matching, page);
   }
 
@@ -235,12 +239,22 @@ export class FakeAssignmentRepository implements AssignmentRepository {
 export class FakeAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
 
+  /** Whether the partner's partition holds the event (its id is the document id there). */
+  has(partnerId: string, eventId: string): boolean {
+    return this.events.some((e) => e.partnerId === partnerId && e.eventId === eventId);
+  }
+
   async record(event: AuditEvent): Promise<void> {
-    this.events.push(clone(event));
+    // Cosmos DB refuses a second document with the event's id: a redelivered event is kept once.
+    if (!this.has(event.partnerId, event.eventId)) this.events.push(clone(event));
   }
 
   async list(partnerId: string, page: PageRequest): Promise<Page<AuditEvent>> {
-    const newestFirst = this.events.filter((e) => e.partnerId === partnerId).reverse();
+    // Ordered by time like the Cosmos query; among equal times, the last recorded first.
+    const newestFirst = this.events
+      .filter((e) => e.partnerId === partnerId)
+      .reverse()
+      .sort((a, b) => compare(b.at, a.at));
     return pageOf(newestFirst, page);
   }
 }
