@@ -23,10 +23,15 @@ function startOf(cursor: string): number {
   return Number(cursor);
 }
 
+/**
+ * One counter for every store: in Cosmos DB no two writes share an ETag, so one document's ETag can
+ * never pass as another's If-Match (a per-store counter would give the partner and a person both "v1").
+ */
+let version = 0;
+
 /** A versioned in-memory document store: each write gets a new ETag. */
 export class VersionedStore<T> {
   private readonly documents = new Map<string, Versioned<T>>();
-  private version = 0;
 
   has(key: string): boolean {
     return this.documents.has(key);
@@ -38,8 +43,8 @@ export class VersionedStore<T> {
   }
 
   write(key: string, value: T): Versioned<T> {
-    this.version++;
-    const stored = { value: clone(value), etag: `"v${this.version}"` };
+    version++;
+    const stored = { value: clone(value), etag: `"v${version}"` };
     this.documents.set(key, stored);
     return clone(stored);
   }
