@@ -37,9 +37,11 @@ export function describePartnerRepositoryContract(
       expect(await partners.get(partner.partnerId)).toEqual({ value: partner, etag: stored.etag });
     });
 
-    it('refuses a second create of the same partner with already-exists', async () => {
+    it('refuses a second create of the same partner with already-exists, naming the partner', async () => {
       const { partners, partner } = await created();
-      await expectAppError(partners.create({ ...partner, name: 'Other' }), 'already-exists');
+      const error = await expectAppError(partners.create({ ...partner, name: 'Other' }), 'already-exists');
+      // The details become the problem+json extensions of the 409.
+      expect(error.details).toEqual({ partnerId: partner.partnerId });
       expect((await partners.get(partner.partnerId))?.value.name).toBe(partner.name);
     });
 

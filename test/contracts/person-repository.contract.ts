@@ -36,7 +36,8 @@ export function describePersonRepositoryContract(
         value: person,
         etag: stored.etag,
       });
-      await expectAppError(people.create({ ...person, firstName: 'Other' }), 'already-exists');
+      const error = await expectAppError(people.create({ ...person, firstName: 'Other' }), 'already-exists');
+      expect(error.details).toEqual({ personId: person.personId });
       expect((await people.get(person.partnerId, person.personId))?.value.firstName).toBe('Grace');
     });
 

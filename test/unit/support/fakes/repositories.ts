@@ -43,7 +43,9 @@ export class FakePartnerRepository implements PartnerRepository {
 
   async create(partner: Partner): Promise<Versioned<Partner>> {
     if (this.store.has(partner.partnerId)) {
-      throw new AppError('already-exists', `Partner ${partner.partnerId} already exists.`);
+      throw new AppError('already-exists', `Partner ${partner.partnerId} already exists.`, {
+        partnerId: partner.partnerId,
+      });
     }
     return this.store.write(partner.partnerId, partner);
   }
@@ -100,8 +102,11 @@ export class FakePersonRepository implements PersonRepository {
 
   async create(person: Person): Promise<Versioned<Person>> {
     const key = FakePersonRepository.key(person.partnerId, person.personId);
-    if (this.store.has(key))
-      throw new AppError('already-exists', `Person ${person.personId} already exists.`);
+    if (this.store.has(key)) {
+      throw new AppError('already-exists', `A person with the email ${person.email} is already associated.`, {
+        personId: person.personId,
+      });
+    }
     return this.store.write(key, person);
   }
 
