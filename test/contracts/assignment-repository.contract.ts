@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AssignmentRepository } from '../../shared/app/ports.js';
 import type { Assignment, DeliveryState } from '../../shared/domain/assignment.js';
-import { anAssignment } from '../mothers/assignment.js';
-import { allPages, expectAppError, freshId, freshPartnerId, type MakeSubject } from './support.js';
+import { anAssignment } from '../support/mothers/assignment.js';
+import { rejectionOf } from '../support/app-error.js';
+import { allPages, freshId, freshPartnerId, type MakeSubject } from './support.js';
 
 export interface AssignmentRepositorySubject {
   assignments: AssignmentRepository;
@@ -44,7 +45,7 @@ export function describeAssignmentRepositoryContract(
         value: assignment,
         etag: stored.etag,
       });
-      await expectAppError(assignments.create({ ...assignment, status: 'active' }), 'already-exists');
+      await rejectionOf(assignments.create({ ...assignment, status: 'active' }), 'already-exists');
       expect((await assignments.get(assignment.partnerId, 'a-1'))?.value.status).toBe('invited');
     });
 
@@ -55,7 +56,7 @@ export function describeAssignmentRepositoryContract(
       expect(await assignments.get(assignment.partnerId, 'a-1')).toEqual(updated);
       const same = await assignments.update(assignment.partnerId, 'a-1', (a) => a);
       expect(same.etag).toBe(updated.etag);
-      await expectAppError(
+      await rejectionOf(
         assignments.update(assignment.partnerId, 'a-none', (a) => a),
         'not-found',
       );
@@ -113,10 +114,7 @@ export function describeAssignmentRepositoryContract(
 
       it('refuses a cursor it never gave with validation-failed', async () => {
         const { assignments, partnerId } = await seeded();
-        await expectAppError(
-          assignments.list(partnerId, {}, { limit: 2, cursor: '!!!' }),
-          'validation-failed',
-        );
+        await rejectionOf(assignments.list(partnerId, {}, { limit: 2, cursor: '!!!' }), 'validation-failed');
       });
     });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditLog } from '../../shared/app/ports.js';
-import { allPages, expectAppError, freshPartnerId, type MakeSubject } from './support.js';
+import { rejectionOf } from '../support/app-error.js';
+import { allPages, freshPartnerId, type MakeSubject } from './support.js';
 
 export interface AuditLogSubject {
   audit: AuditLog;
@@ -57,7 +58,7 @@ export function describeAuditLogContract(label: string, makeSubject: MakeSubject
       const { audit } = await makeSubject();
       const partnerId = freshPartnerId();
       await audit.record(anAuditEvent(partnerId, 'e-1', minute(1)));
-      await expectAppError(audit.list(partnerId, { limit: 1, cursor: '!!!' }), 'validation-failed');
+      await rejectionOf(audit.list(partnerId, { limit: 1, cursor: '!!!' }), 'validation-failed');
     });
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BulkChunk, BulkJobStore, PartnerPartition } from '../../shared/app/ports.js';
 import type { BulkJob } from '../../shared/domain/bulk.js';
-import { aPartner } from '../mothers/partner.js';
+import { aPartner } from '../support/mothers/partner.js';
 import { freshId, freshPartnerId, type MakeSubject } from './support.js';
 
 /** The job store, and the partition through which a chunk's plan is committed with the aggregate. */

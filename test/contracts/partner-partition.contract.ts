@@ -7,9 +7,9 @@ import type {
   PartnerPartition,
   PersonRepository,
 } from '../../shared/app/ports.js';
-import { anAssignment } from '../mothers/assignment.js';
-import { aPartner } from '../mothers/partner.js';
-import { aPerson } from '../mothers/person.js';
+import { anAssignment } from '../support/mothers/assignment.js';
+import { aPartner } from '../support/mothers/partner.js';
+import { aPerson } from '../support/mothers/person.js';
 import { anAuditEvent } from './audit-log.contract.js';
 import { freshId, freshPartnerId, type MakeSubject } from './support.js';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PartnerRepository } from '../../shared/app/ports.js';
 import type { Partner } from '../../shared/domain/partner.js';
-import { aPartner } from '../mothers/partner.js';
-import { expectAppError, freshPartnerId, type MakeSubject } from './support.js';
+import { aPartner } from '../support/mothers/partner.js';
+import { rejectionOf } from '../support/app-error.js';
+import { freshPartnerId, type MakeSubject } from './support.js';
 
 export interface PartnerRepositorySubject {
   partners: PartnerRepository;
@@ -39,7 +40,7 @@ export function describePartnerRepositoryContract(
 
     it('refuses a second create of the same partner with already-exists, naming the partner', async () => {
       const { partners, partner } = await created();
-      const error = await expectAppError(partners.create({ ...partner, name: 'Other' }), 'already-exists');
+      const error = await rejectionOf(partners.create({ ...partner, name: 'Other' }), 'already-exists');
       // The details become the problem+json extensions of the 409.
       expect(error.details).toEqual({ partnerId: partner.partnerId });
       expect((await partners.get(partner.partnerId))?.value.name).toBe(partner.name);
@@ -56,7 +57,7 @@ export function describePartnerRepositoryContract(
     it('honours If-Match: the current ETag and * pass, a stale one fails with precondition-failed', async () => {
       const { partners, partner, stored } = await created();
       const first = await partners.update(partner.partnerId, renamed('-1'), { ifMatch: stored.etag });
-      await expectAppError(
+      await rejectionOf(
         partners.update(partner.partnerId, renamed('-stale'), { ifMatch: stored.etag }),
         'precondition-failed',
       );
@@ -68,7 +69,7 @@ export function describePartnerRepositoryContract(
 
     it('fails an update of a partner that does not exist with not-found', async () => {
       const { partners } = await makeSubject();
-      await expectAppError(partners.update(freshPartnerId(), renamed('x')), 'not-found');
+      await rejectionOf(partners.update(freshPartnerId(), renamed('x')), 'not-found');
     });
 
     it('writes nothing when the change returns the partner it was given', async () => {

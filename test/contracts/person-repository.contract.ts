@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PersonRepository } from '../../shared/app/ports.js';
 import type { Person } from '../../shared/domain/person.js';
-import { aPerson } from '../mothers/person.js';
-import { allPages, expectAppError, freshPartnerId, type MakeSubject } from './support.js';
+import { aPerson } from '../support/mothers/person.js';
+import { rejectionOf } from '../support/app-error.js';
+import { allPages, freshPartnerId, type MakeSubject } from './support.js';
 
 export interface PersonRepositorySubject {
   people: PersonRepository;
@@ -36,7 +37,7 @@ export function describePersonRepositoryContract(
         value: person,
         etag: stored.etag,
       });
-      const error = await expectAppError(people.create({ ...person, firstName: 'Other' }), 'already-exists');
+      const error = await rejectionOf(people.create({ ...person, firstName: 'Other' }), 'already-exists');
       expect(error.details).toEqual({ personId: person.personId });
       expect((await people.get(person.partnerId, person.personId))?.value.firstName).toBe('Grace');
     });
@@ -46,7 +47,7 @@ export function describePersonRepositoryContract(
       const replaced = await people.replace({ ...person, firstName: 'Amazing Grace' }, stored.etag);
       expect(replaced.etag).not.toBe(stored.etag);
       expect(await people.get(person.partnerId, person.personId)).toEqual(replaced);
-      await expectAppError(
+      await rejectionOf(
         people.replace({ ...person, firstName: 'Stale' }, stored.etag),
         'precondition-failed',
       );
@@ -56,16 +57,13 @@ export function describePersonRepositoryContract(
     it('fails a replace of a person that does not exist with not-found', async () => {
       const { people } = await makeSubject();
       const ghost = personOf(freshPartnerId(), 'ghost', 'ghost@contoso.com');
-      await expectAppError(people.replace(ghost, '"any"'), 'not-found');
+      await rejectionOf(people.replace(ghost, '"any"'), 'not-found');
     });
 
     it('deletes at the current ETag, refuses a stale one, and takes a second delete as done', async () => {
       const { people, person, stored } = await created();
       const replaced = await people.replace({ ...person, lastName: 'Murray Hopper' }, stored.etag);
-      await expectAppError(
-        people.delete(person.partnerId, person.personId, stored.etag),
-        'precondition-failed',
-      );
+      await rejectionOf(people.delete(person.partnerId, person.personId, stored.etag), 'precondition-failed');
       expect(await people.get(person.partnerId, person.personId)).not.toBeNull();
       await people.delete(person.partnerId, person.personId, replaced.etag);
       expect(await people.get(person.partnerId, person.personId)).toBeNull();
@@ -127,7 +125,7 @@ export function describePersonRepositoryContract(
 
       it('refuses a cursor it never gave with validation-failed', async () => {
         const { people, partnerId } = await seeded();
-        await expectAppError(people.list(partnerId, {}, { limit: 2, cursor: '!!!' }), 'validation-failed');
+        await rejectionOf(people.list(partnerId, {}, { limit: 2, cursor: '!!!' }), 'validation-failed');
       });
     });
   });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
 import type { Page, PageRequest } from '../../shared/app/ports.js';
 
 /** A subject factory may need I/O (a container, a queue) or none (a fake). */
@@ -13,17 +12,6 @@ export type MakeSubject<S> = () => S | Promise<S>;
 export const freshPartnerId = (): string => `contract-${randomUUID().slice(0, 18)}`;
 
 export const freshId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 13)}`;
-
-/** The use cases and the problem mapper branch on the error's stable code, not its message. */
-export async function expectAppError(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error, `expected a rejection with code ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
-}
 
 /** Follows `nextCursor` to the end, checking every page keeps to the limit. */
 export async function allPages<T>(

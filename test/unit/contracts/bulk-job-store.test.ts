@@ -6,7 +6,7 @@ import {
   FakePartnerPartition,
   FakePartnerRepository,
   FakePersonRepository,
-} from '../support/fakes/index.js';
+} from '../../support/fakes/index.js';
 
 describeBulkJobStoreContract('fake', () => {
   const partners = new FakePartnerRepository();

@@ -1,5 +1,5 @@
 import { describeMessageQueueContract } from '../../contracts/message-queue.contract.js';
-import { FakeEmailQueue } from '../support/fakes/index.js';
+import { FakeEmailQueue } from '../../support/fakes/index.js';
 
 describeMessageQueueContract('fake', () => {
   const queue = new FakeEmailQueue();

@@ -5,7 +5,7 @@ import {
   FakePartnerPartition,
   FakePartnerRepository,
   FakePersonRepository,
-} from '../support/fakes/index.js';
+} from '../../support/fakes/index.js';
 
 describePartnerPartitionContract('fake', () => {
   const stores = {

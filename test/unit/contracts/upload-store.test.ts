@@ -1,5 +1,5 @@
 import { describeUploadStoreContract } from '../../contracts/upload-store.contract.js';
-import { FakeUploadStore } from '../support/fakes/index.js';
+import { FakeUploadStore } from '../../support/fakes/index.js';
 
 describeUploadStoreContract('fake', () => {
   const uploads = new FakeUploadStore();

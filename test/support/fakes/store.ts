@@ -1,5 +1,5 @@
-import type { Page, PageRequest, Versioned } from '../../../../shared/app/ports.js';
-import { AppError } from '../../../../shared/domain/errors.js';
+import type { Page, PageRequest, Versioned } from '../../../shared/app/ports.js';
+import { AppError } from '../../../shared/domain/errors.js';
 
 /** Every stored value is copied in and out, so a use case that mutates what it read is caught. */
 export const clone = <T>(value: T): T => structuredClone(value);
