@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { close, listen } from './net.js';
 import type { RunningService } from './service.js';
 
 /**
@@ -161,11 +162,7 @@ export async function startProxy(options: {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, options.host);
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     counts: () => ({ ...counts }),
@@ -186,12 +183,10 @@ export async function startProxy(options: {
     reachable: () => {
       refusing = false;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => {
+      agent.destroy();
+      return close(server);
+    },
   };
 }
 
