@@ -58,7 +58,12 @@ export function handleMessages(
 }
 
 /** GET /messages/{id} as JSON, or GET /messages/{id}/html: the email itself, sandboxed. */
-export function handleMessage(state: EmailState, res: ServerResponse, id: string, asHtml: boolean): RouteResult {
+export function handleMessage(
+  state: EmailState,
+  res: ServerResponse,
+  id: string,
+  asHtml: boolean,
+): RouteResult {
   const message = state.messages.find((m) => m.id === id);
   if (!message) throw new HttpError(404, 'NotFound', `Message ${id} was not found.`);
   if (asHtml) sendHtml(res, 200, renderMessageBody(message), { 'content-security-policy': MESSAGE_BODY_CSP });

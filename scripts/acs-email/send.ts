@@ -4,7 +4,13 @@ import { InvalidJsonError, parseJson, readBody, sendJson } from '../local-stack/
 import { HttpError, sendError } from './errors.js';
 import { takeInjectedFailure } from './faults.js';
 import type { StoredEmail } from './inbox.js';
-import { authenticate, operationBody, operationLocation, requireApiVersion, visibleStatus } from './operations.js';
+import {
+  authenticate,
+  operationBody,
+  operationLocation,
+  requireApiVersion,
+  visibleStatus,
+} from './operations.js';
 import type { EmailState, Operation } from './state.js';
 import { validateMessage, type ValidatedEmail } from './validate.js';
 

@@ -69,8 +69,7 @@ function route(state: EmailState, req: IncomingMessage, res: ServerResponse): Ro
   }
   const poll = /^\/emails\/operations\/([^/]+)$/.exec(path);
   if (poll) {
-    if (method !== 'GET')
-      throw new HttpError(405, 'MethodNotAllowed', 'Use GET on /emails/operations/{id}.');
+    if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'Use GET on /emails/operations/{id}.');
     return handlePoll(state, req, res, url, decodeURIComponent(poll[1]!));
   }
   return localRoute(state, req, res, url);

@@ -60,7 +60,10 @@ function recipientsOf(recipients: unknown): Pick<ValidatedEmail, 'to' | 'cc' | '
   const cc = addressList(recipients.cc, 'recipients.cc', false);
   const bcc = addressList(recipients.bcc, 'recipients.bcc', false);
   if (to.length + cc.length + bcc.length > MAX_RECIPIENTS) {
-    throw badRequest(`A message may have at most ${MAX_RECIPIENTS} recipients (to + cc + bcc).`, 'recipients');
+    throw badRequest(
+      `A message may have at most ${MAX_RECIPIENTS} recipients (to + cc + bcc).`,
+      'recipients',
+    );
   }
   return { to, cc, bcc };
 }
