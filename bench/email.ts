@@ -6,8 +6,8 @@
  * their revocation notices are due, as are the bulk grantees' invitations.
  */
 import { QueueClient } from '@azure/storage-queue';
-import { spawnDevHost, type DevHostService } from '../scripts/devhost/spawn.js';
-import { freePort } from '../scripts/local-stack/ports.js';
+import { spawnDevHost, type DevHostService } from 'functions-devhost';
+import { freePort } from 'functions-devhost/process';
 import { root, type Bench } from './context.js';
 import { round, sleep } from './stats.js';
 

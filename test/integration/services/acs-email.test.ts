@@ -7,7 +7,7 @@ import {
   startEmailServer,
   type RunningEmailServer,
 } from '../../../scripts/acs-email/server.js';
-import { freePort } from '../../../scripts/local-stack/ports.js';
+import { freePort } from 'functions-devhost/process';
 
 interface MessageView {
   id: string;

@@ -32,7 +32,7 @@ import {
   subjectFor,
   tenantIdFor,
 } from '../../../scripts/idp/users.js';
-import { freePort } from '../../../scripts/local-stack/ports.js';
+import { freePort } from 'functions-devhost/process';
 
 const AUDIENCE = 'api://partner-subscriptions';
 const API_CLIENT_ID = 'partner-subscriptions-api';

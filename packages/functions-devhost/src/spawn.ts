@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnOwned } from '../local-stack/child.js';
-import type { RunningService } from '../local-stack/service.js';
+import { spawnOwned } from './process/child.js';
 import { readLocalSettings } from './config.js';
 
 /** Printed by main.ts when the host is ready; kept in sync with READY_MARKER there. */
@@ -29,13 +28,17 @@ export interface SpawnDevHostOptions {
   localSettings?: boolean;
 }
 
-export interface DevHostService extends RunningService {
+/** A running dev host child, shaped like any other local service (an address and a stop). */
+export interface DevHostService {
+  /** The host's base URL, e.g. http://127.0.0.1:7071. */
+  readonly url: string;
   /** Process id of the child (leader of its process group). */
   readonly pid: number | undefined;
+  stop(): Promise<void>;
 }
 
 /**
- * Starts `scripts/devhost/main.ts` (under tsx) as an owned child process and resolves once it prints
+ * Starts this package's `main.ts` (under tsx) as an owned child process and resolves once it prints
  * its readiness line or answers `GET /admin/host/status`; rejects with the child's last output when
  * it exits first or the timeout passes.
  */
