@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, parseConfig } from '../../shared/config.js';
-import { aLocalEnvironment, anAzureEnvironment } from '../mothers/environment.js';
+import { aLocalEnvironment, anAzureEnvironment } from '../support/mothers/environment.js';
 
 /** Parses and returns the ConfigurationError's message, failing if parsing succeeds or throws something else. */
 function configurationErrorFor(env: Record<string, string | undefined>): string {

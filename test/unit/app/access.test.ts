@@ -6,7 +6,7 @@ import {
   loadPartner,
   type PartnerAccessNeed,
 } from '../../../shared/app/access.js';
-import { aBoundAdministrator, aPartner, anUnboundAdministrator } from '../../mothers/partner.js';
+import { aBoundAdministrator, aPartner, anUnboundAdministrator } from '../../support/mothers/partner.js';
 import {
   ATTACKER_TENANT,
   CONTOSO_TENANT,
@@ -15,10 +15,10 @@ import {
   anAdminOf,
   anOperator,
   objectIdOf,
-} from '../../mothers/principal.js';
-import { NOW } from '../../mothers/clock.js';
-import { FakePartnerRepository } from '../support/fakes/index.js';
-import { appErrorFrom, rejectionOf } from '../support/app-error.js';
+} from '../../support/mothers/principal.js';
+import { NOW } from '../../support/mothers/clock.js';
+import { FakePartnerRepository } from '../../support/fakes/index.js';
+import { appErrorFrom, rejectionOf } from '../../support/app-error.js';
 
 const NEEDS: PartnerAccessNeed[] = ['read', 'manage', 'operate'];
 

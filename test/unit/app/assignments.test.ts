@@ -1,4 +1,4 @@
-import { rejectionOf } from '../support/app-error.js';
+import { rejectionOf } from '../../support/app-error.js';
 import { describe, expect, it } from 'vitest';
 import {
   getUsage,
@@ -11,11 +11,11 @@ import type { CallContext } from '../../../shared/app/ports.js';
 import { hashToken, tokenMatches } from '../../../shared/app/tokens.js';
 import type { Partner } from '../../../shared/domain/partner.js';
 import { activateSeat, grantSeat } from '../../../shared/domain/seats.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
-import { aPerson } from '../../mothers/person.js';
-import { aStranger, anAdminOf } from '../../mothers/principal.js';
-import { withSlots } from '../../mothers/seats.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aPartner } from '../../support/mothers/partner.js';
+import { aPerson } from '../../support/mothers/person.js';
+import { aStranger, anAdminOf } from '../../support/mothers/principal.js';
+import { withSlots } from '../../support/mothers/seats.js';
 import {
   FakeAssignmentRepository,
   FakeAuditLog,
@@ -24,7 +24,7 @@ import {
   FakePartnerPartition,
   FakePersonRepository,
   TEST_INVITATIONS,
-} from '../support/fakes/index.js';
+} from '../../support/fakes/index.js';
 
 const grace = aPerson({ personId: 'p-grace', email: 'grace@contoso.com', emailLower: 'grace@contoso.com' });
 const alan = aPerson({

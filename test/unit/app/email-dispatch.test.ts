@@ -15,10 +15,10 @@ import {
   reissueInvitation,
   type Assignment,
 } from '../../../shared/domain/assignment.js';
-import { INVITATION_POLICY, anAssignment } from '../../mothers/assignment.js';
-import { NOW } from '../../mothers/clock.js';
-import { aPartner } from '../../mothers/partner.js';
-import { aPerson } from '../../mothers/person.js';
+import { INVITATION_POLICY, anAssignment } from '../../support/mothers/assignment.js';
+import { NOW } from '../../support/mothers/clock.js';
+import { aPartner } from '../../support/mothers/partner.js';
+import { aPerson } from '../../support/mothers/person.js';
 import {
   FakeAssignmentRepository,
   FakeClock,
@@ -28,7 +28,7 @@ import {
   FakePartnerRepository,
   FakePersonRepository,
   TEST_INVITATIONS,
-} from '../support/fakes/index.js';
+} from '../../support/fakes/index.js';
 
 const tokenOf = (assignmentId: string, version = 1) =>
   TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version });

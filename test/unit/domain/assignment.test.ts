@@ -11,9 +11,9 @@ import {
   requeueDelivery,
   type Assignment,
 } from '../../../shared/domain/assignment.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { INVITATION_POLICY, aNewAssignment, anAssignment } from '../../mothers/assignment.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { INVITATION_POLICY, aNewAssignment, anAssignment } from '../../support/mothers/assignment.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const MINUTE = 60_000;
 const minutesAfter = (from: Date, minutes: number) => new Date(from.getTime() + minutes * MINUTE);

@@ -8,8 +8,8 @@ import {
   type RowContext,
 } from '../../../shared/domain/bulk-plan.js';
 import type { BulkRowInput } from '../../../shared/domain/bulk.js';
-import { NOW } from '../../mothers/clock.js';
-import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
+import { NOW } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aPartner } from '../../support/mothers/partner.js';
 
 const context: Omit<RowContext, 'row'> = {
   personId: (email) => `p-${email.toLowerCase()}`,

@@ -7,10 +7,10 @@ import {
   type Partner,
 } from '../../../shared/domain/partner.js';
 import { activateSeat, grantSeat, liveSeatsOf, releaseSeat } from '../../../shared/domain/seats.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aCompetencyPartner, aPartner, alice, bob } from '../../mothers/partner.js';
-import { SEAT_POLICY, withSlots } from '../../mothers/seats.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aPartner, alice, bob } from '../../support/mothers/partner.js';
+import { SEAT_POLICY, withSlots } from '../../support/mothers/seats.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 /** An Action Pack partner where alice (first slot) holds an invited seat `a-alice`; bob holds the second slot. */
 function actionPackWithAliceSeated(): Partner {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { associatePerson, deliveryAddress, updatePerson } from '../../../shared/domain/person.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aPartner } from '../../mothers/partner.js';
-import { aNewPerson, aPerson } from '../../mothers/person.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aPartner } from '../../support/mothers/partner.js';
+import { aNewPerson, aPerson } from '../../support/mothers/person.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 describe('associatePerson', () => {
   it('creates the person in the partner with emailLower and timestamps', () => {

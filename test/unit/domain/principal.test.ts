@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveRoles, sameEntraIdentity } from '../../../shared/domain/principal.js';
-import { ATTACKER_TENANT, CONTOSO_TENANT, HOME_TENANT } from '../../mothers/principal.js';
+import { ATTACKER_TENANT, CONTOSO_TENANT, HOME_TENANT } from '../../support/mothers/principal.js';
 
 describe('effectiveRoles', () => {
   it('keeps Platform.Operator from the home tenant, compared case-insensitively', () => {

@@ -6,7 +6,7 @@ import {
   defaultSeats,
   type Competency,
 } from '../../../shared/domain/program.js';
-import { gold, silver } from '../../mothers/partner.js';
+import { gold, silver } from '../../support/mothers/partner.js';
 
 const golds = (n: number): Competency[] => Array.from({ length: n }, (_, i) => gold(`gold-${i}`));
 const silvers = (n: number): Competency[] => Array.from({ length: n }, (_, i) => silver(`silver-${i}`));

@@ -11,10 +11,10 @@ import {
   seatsToExpire,
   usageOf,
 } from '../../../shared/domain/seats.js';
-import { NOW } from '../../mothers/clock.js';
-import { aCompetencyPartner, aPartner } from '../../mothers/partner.js';
-import { SEAT_POLICY, aCoolingSeat, aLiveSeat, withSlots } from '../../mothers/seats.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { NOW } from '../../support/mothers/clock.js';
+import { aCompetencyPartner, aPartner } from '../../support/mothers/partner.js';
+import { SEAT_POLICY, aCoolingSeat, aLiveSeat, withSlots } from '../../support/mothers/seats.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const DAY = 86_400_000;
 const at = (iso: string) => new Date(iso);
@@ -343,7 +343,7 @@ describe('grantSeat', () => {
 
     it('is not touched by a refused grant', () => {
       const full = grant(competency(1), 'p-1', t1);
-      expect(() => grant(full, 'p-2', t2)).toThrow(AppError);
+      appErrorFrom(() => grant(full, 'p-2', t2), 'no-seats-available');
       expect(full.seatLedger.maxUsage['vs-enterprise']).toEqual({
         count: 1,
         firstReachedAt: t1.toISOString(),

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activateAssignment,
-  assertInvitee,
-  bindSubscriber,
-  reissueInvitation,
-  type SignedInIdentity,
-} from '../../../shared/domain/assignment.js';
-import { INVITATION_POLICY, anAssignment } from '../../mothers/assignment.js';
-import { LATER, NOW } from '../../mothers/clock.js';
-import { aPartner } from '../../mothers/partner.js';
-import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../mothers/principal.js';
-import { appErrorFrom } from '../support/app-error.js';
+import { reissueInvitation, type SignedInIdentity } from '../../../shared/domain/assignment.js';
+import { activateAssignment, assertInvitee, bindSubscriber } from '../../../shared/domain/invitation.js';
+import { INVITATION_POLICY, anAssignment } from '../../support/mothers/assignment.js';
+import { LATER, NOW } from '../../support/mothers/clock.js';
+import { aPartner } from '../../support/mothers/partner.js';
+import { ATTACKER_TENANT, CONTOSO_TENANT, objectIdOf } from '../../support/mothers/principal.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 /** Grace (grace@contoso.com) signing in with her Contoso account. */
 function grace(overrides: Partial<SignedInIdentity> = {}): SignedInIdentity {

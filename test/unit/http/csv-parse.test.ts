@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { BulkRowSchema } from '../../../shared/app/bulk-row-schema.js';
-import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
+import type { AppError, ErrorCode } from '../../../shared/domain/errors.js';
 import { parseCsvRows } from '../../../shared/http/csv.js';
+import { appErrorFrom } from '../../support/app-error.js';
 
 const HEADER = 'email,firstName,lastName,notificationEmail,technicalContact,privilege';
 const csv = (text: string): Buffer => Buffer.from(text, 'utf8');
 
-function failureOf(text: string | Buffer, code: ErrorCode = 'validation-failed'): AppError {
-  let thrown: unknown;
-  try {
-    parseCsvRows(typeof text === 'string' ? csv(text) : text);
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
-  expect((thrown as AppError).code).toBe(code);
-  return thrown as AppError;
-}
+const failureOf = (text: string | Buffer, code: ErrorCode = 'validation-failed'): AppError =>
+  appErrorFrom(() => parseCsvRows(typeof text === 'string' ? csv(text) : text), code);
 
 const row = (overrides: Record<string, string> = {}) => ({
   email: 'grace@contoso.com',

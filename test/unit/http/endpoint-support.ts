@@ -9,10 +9,9 @@ import { z } from 'zod';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { Principal } from '../../../shared/domain/principal.js';
 import { endpointFactory, type EndpointSpec } from '../../../shared/http/endpoint.js';
-import { FakeIdempotencyStore } from '../../support/fakes/idempotency.js';
-import { FakePartnerRepository } from '../../unit/support/fakes/index.js';
-import { aPartner } from '../../mothers/partner.js';
-import { anAdminOf } from '../../mothers/principal.js';
+import { FakeIdempotencyStore, FakePartnerRepository } from '../../support/fakes/index.js';
+import { aPartner } from '../../support/mothers/partner.js';
+import { anAdminOf } from '../../support/mothers/principal.js';
 
 export const CLOCK_NOW = new Date('2026-03-01T09:00:00.000Z');
 export const ADMIN_TOKEN = 'admin.token.signature';

@@ -5,8 +5,13 @@ import {
   tenantOfIssuer,
   type TokenVerifier,
 } from '../../../../shared/adapters/identity/token-verifier.js';
-import { ATTACKER_TENANT, CONTOSO_TENANT, HOME_TENANT, objectIdOf } from '../../../mothers/principal.js';
-import { rejectionOf } from '../../support/app-error.js';
+import {
+  ATTACKER_TENANT,
+  CONTOSO_TENANT,
+  HOME_TENANT,
+  objectIdOf,
+} from '../../../support/mothers/principal.js';
+import { rejectionOf } from '../../../support/app-error.js';
 
 const TEMPLATE = 'https://login.example.test/{tenantid}/v2.0';
 const issuerOf = (tenantId: string) => TEMPLATE.replace('{tenantid}', tenantId);

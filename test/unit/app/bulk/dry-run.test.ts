@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getBulkJob } from '../../../../shared/app/bulk/results.js';
-import { aCompetencyPartner, aPartner } from '../../../mothers/partner.js';
-import { aStranger, anOperator } from '../../../mothers/principal.js';
-import { withSlots } from '../../../mothers/seats.js';
-import { rejectionOf } from '../../support/app-error.js';
+import { aCompetencyPartner, aPartner } from '../../../support/mothers/partner.js';
+import { aStranger, anOperator } from '../../../support/mothers/principal.js';
+import { withSlots } from '../../../support/mothers/seats.js';
+import { rejectionOf } from '../../../support/app-error.js';
 import {
   AP,
   MSDN,

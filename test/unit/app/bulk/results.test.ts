@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { getBulkJob, listBulkRows } from '../../../../shared/app/bulk/results.js';
 import { planChunk } from '../../../../shared/app/bulk/plan.js';
-import { NOW } from '../../../mothers/clock.js';
-import { aCompetencyPartner } from '../../../mothers/partner.js';
-import { aStranger, anOperator } from '../../../mothers/principal.js';
-import { rejectionOf } from '../../support/app-error.js';
+import { NOW } from '../../../support/mothers/clock.js';
+import { aCompetencyPartner } from '../../../support/mothers/partner.js';
+import { aStranger, anOperator } from '../../../support/mothers/principal.js';
+import { rejectionOf } from '../../../support/app-error.js';
 import { PARTNER, aWorld, associations, ctx, jsonUpload, row, runJob, submit, withSeats } from './world.js';
 
 /** What a completed chunk's record holds beside its counts. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { getBulkJob } from '../../../../shared/app/bulk/results.js';
 import { failBulkChunk, processBulkChunk } from '../../../../shared/app/bulk/run.js';
 import { deterministicUuid } from '../../../../shared/app/tokens.js';
-import { LATER, NOW } from '../../../mothers/clock.js';
-import { aBoundAdministrator, aCompetencyPartner, aPartner } from '../../../mothers/partner.js';
-import { withSlots } from '../../../mothers/seats.js';
+import { LATER, NOW } from '../../../support/mothers/clock.js';
+import { aBoundAdministrator, aCompetencyPartner, aPartner } from '../../../support/mothers/partner.js';
+import { withSlots } from '../../../support/mothers/seats.js';
 import {
   AP,
   CORRELATION,

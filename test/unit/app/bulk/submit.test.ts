@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { submitBulkJob } from '../../../../shared/app/bulk/submit.js';
-import { NOW } from '../../../mothers/clock.js';
-import { CONTOSO_TENANT, aStranger, anOperator, objectIdOf } from '../../../mothers/principal.js';
-import { rejectionOf } from '../../support/app-error.js';
+import { NOW } from '../../../support/mothers/clock.js';
+import { CONTOSO_TENANT, aStranger, anOperator, objectIdOf } from '../../../support/mothers/principal.js';
+import { rejectionOf } from '../../../support/app-error.js';
 import {
   AP,
   CORRELATION,

@@ -8,10 +8,10 @@ import type { BulkRowResult } from '../../../../shared/domain/bulk.js';
 import type { Partner } from '../../../../shared/domain/partner.js';
 import type { Person } from '../../../../shared/domain/person.js';
 import type { Principal } from '../../../../shared/domain/principal.js';
-import { NOW } from '../../../mothers/clock.js';
-import { aPartner } from '../../../mothers/partner.js';
-import { aPerson } from '../../../mothers/person.js';
-import { anAdminOf } from '../../../mothers/principal.js';
+import { NOW } from '../../../support/mothers/clock.js';
+import { aPartner } from '../../../support/mothers/partner.js';
+import { aPerson } from '../../../support/mothers/person.js';
+import { anAdminOf } from '../../../support/mothers/principal.js';
 import {
   FakeAssignmentRepository,
   FakeAuditLog,
@@ -24,7 +24,7 @@ import {
   FakePersonRepository,
   FakeUploadStore,
   TEST_INVITATIONS,
-} from '../../support/fakes/index.js';
+} from '../../../support/fakes/index.js';
 
 /** The world of the bulk use cases' tests: Contoso, its fakes, and helpers that act as the queue would. */
 export const PARTNER = 'contoso';

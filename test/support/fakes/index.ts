@@ -4,6 +4,7 @@
  * mutates what it read, is caught the way a real store would catch it.
  */
 export * from './bulk.js';
+export * from './idempotency.js';
 export * from './messaging.js';
 export * from './partition.js';
 export * from './repositories.js';

@@ -1,4 +1,4 @@
-import { hmacInvitationTokens } from '../../../../shared/app/tokens.js';
+import { hmacInvitationTokens } from '../../../shared/app/tokens.js';
 import type {
   BulkChunkMessage,
   BulkQueue,
@@ -9,7 +9,7 @@ import type {
   OutgoingEmail,
   SendOutcome,
   UploadStore,
-} from '../../../../shared/app/ports.js';
+} from '../../../shared/app/ports.js';
 import { clone } from './store.js';
 
 /** The app's real token derivation under a test secret (pure: nothing to fake). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PLATFORM_OPERATOR_ROLE, type Principal } from '../../shared/domain/principal.js';
+import { PLATFORM_OPERATOR_ROLE, type Principal } from '../../../shared/domain/principal.js';
 
 /** Tenants of the unit tests: Contoso's own, the platform's home tenant, another company's, an attacker's. */
 export const CONTOSO_TENANT = '6a0c2b1e-1111-4c6e-9d2a-000000c0150a';

@@ -1,4 +1,4 @@
-import type { Page, PageRequest, Versioned } from '../../../../shared/app/ports.js';
+import type { Page, PageRequest, Versioned } from '../../../shared/app/ports.js';
 
 /** Every stored value is copied in and out, so a use case that mutates what it read is caught. */
 export const clone = <T>(value: T): T => structuredClone(value);

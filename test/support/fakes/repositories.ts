@@ -1,8 +1,8 @@
-import { sameEntraIdentity } from '../../../../shared/domain/principal.js';
-import { AppError, notFound } from '../../../../shared/domain/errors.js';
-import type { Assignment, DeliveryState } from '../../../../shared/domain/assignment.js';
-import type { Partner } from '../../../../shared/domain/partner.js';
-import type { Person } from '../../../../shared/domain/person.js';
+import { sameEntraIdentity } from '../../../shared/domain/principal.js';
+import { AppError, notFound } from '../../../shared/domain/errors.js';
+import type { Assignment, DeliveryState } from '../../../shared/domain/assignment.js';
+import type { Partner } from '../../../shared/domain/partner.js';
+import type { Person } from '../../../shared/domain/person.js';
 import type {
   AssignmentQuery,
   AssignmentRepository,
@@ -14,7 +14,7 @@ import type {
   PersonQuery,
   PersonRepository,
   Versioned,
-} from '../../../../shared/app/ports.js';
+} from '../../../shared/app/ports.js';
 import { VersionedStore, clone, pageOf } from './store.js';
 
 export class FakePartnerRepository implements PartnerRepository {

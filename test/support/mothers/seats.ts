@@ -1,6 +1,6 @@
-import type { Partner, TechnicalContactSlot } from '../../shared/domain/partner.js';
-import type { CoolingSeat, LiveSeat } from '../../shared/domain/seat-ledger.js';
-import type { SeatPolicy } from '../../shared/domain/seats.js';
+import type { Partner, TechnicalContactSlot } from '../../../shared/domain/partner.js';
+import type { CoolingSeat, LiveSeat } from '../../../shared/domain/seat-ledger.js';
+import type { SeatPolicy } from '../../../shared/domain/seats.js';
 import { NOW } from './clock.js';
 
 /** The default reassignment cooldown of domain rule 7. */

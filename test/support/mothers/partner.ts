@@ -4,8 +4,8 @@ import {
   type Partner,
   type PersonRef,
   type ProgramAdministrator,
-} from '../../shared/domain/partner.js';
-import type { Competency } from '../../shared/domain/program.js';
+} from '../../../shared/domain/partner.js';
+import type { Competency } from '../../../shared/domain/program.js';
 import { NOW } from './clock.js';
 import { CONTOSO_TENANT, objectIdOf } from './principal.js';
 

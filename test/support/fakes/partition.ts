@@ -4,7 +4,7 @@ import type {
   PartitionSnapshot,
   PartitionWrite,
   PartnerPartition,
-} from '../../../../shared/app/ports.js';
+} from '../../../shared/app/ports.js';
 import { FakeBulkJobStore } from './bulk.js';
 import type {
   FakeAssignmentRepository,

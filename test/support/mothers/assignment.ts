@@ -3,7 +3,7 @@ import {
   type Assignment,
   type InvitationPolicy,
   type NewAssignment,
-} from '../../shared/domain/assignment.js';
+} from '../../../shared/domain/assignment.js';
 import { NOW } from './clock.js';
 
 /** The default invitation lifetime of domain rule 9. */

@@ -1,4 +1,4 @@
-import type { NewPerson, Person } from '../../shared/domain/person.js';
+import type { NewPerson, Person } from '../../../shared/domain/person.js';
 import { NOW } from './clock.js';
 
 export function aNewPerson(overrides: Partial<NewPerson> = {}): NewPerson {

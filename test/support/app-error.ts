@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { AppError, type ErrorCode } from '../../../shared/domain/errors.js';
+import { AppError, type ErrorCode } from '../../shared/domain/errors.js';
 
 /** Runs `action`, asserts it throws an AppError with `code`, and returns the error for further checks. */
 export function appErrorFrom(action: () => unknown, code: ErrorCode): AppError {
@@ -17,11 +17,12 @@ export function appErrorFrom(action: () => unknown, code: ErrorCode): AppError {
 
 /** Awaits `promise`, asserts it rejects with an AppError with `code`, and returns the error. */
 export async function rejectionOf(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
+  const settled = await promise.then(
+    () => ({ rejected: false as const }),
+    (reason: unknown) => ({ rejected: true as const, reason }),
   );
-  expect(error, `expected an AppError with code ${code}`).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  return error as AppError;
+  // The settled promise replayed as a throw, so a rejection is checked exactly as a throw is.
+  return appErrorFrom(() => {
+    if (settled.rejected) throw settled.reason;
+  }, code);
 }

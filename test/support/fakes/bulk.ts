@@ -1,14 +1,14 @@
-import { AppError, notFound } from '../../../../shared/domain/errors.js';
-import type { BulkJob, BulkRowResult } from '../../../../shared/domain/bulk.js';
-import { rowResult } from '../../../../shared/domain/bulk-plan.js';
-import type { Partner } from '../../../../shared/domain/partner.js';
+import { AppError, notFound } from '../../../shared/domain/errors.js';
+import type { BulkJob, BulkRowResult } from '../../../shared/domain/bulk.js';
+import { rowResult } from '../../../shared/domain/bulk-plan.js';
+import type { Partner } from '../../../shared/domain/partner.js';
 import type {
   BulkChunk,
   BulkJobStore,
   BulkRowCounts,
   ChunkCompletion,
   Versioned,
-} from '../../../../shared/app/ports.js';
+} from '../../../shared/app/ports.js';
 import type { FakePartnerRepository } from './repositories.js';
 import { VersionedStore, clone } from './store.js';
 
