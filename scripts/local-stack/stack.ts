@@ -7,7 +7,8 @@ import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
 import { spawnDevHost, type DevHostService } from 'functions-devhost';
-import { freePort, spawnOwned, waitForPort } from 'functions-devhost/process';
+import { spawnOwned } from 'functions-devhost/process';
+import { freePort, waitForPort } from './net.js';
 
 export interface StackPorts {
   api: number;

@@ -2,8 +2,12 @@ import { QueueServiceClient } from '@azure/storage-queue';
 
 export interface InboxMessage {
   id: string;
+  operationId: string;
+  from: string;
+  /** The first recipient; `recipients` has every `to`. */
   to: string;
   recipients: string[];
+  cc: string[];
   subject: string;
   html: string | null;
   plainText: string | null;
@@ -47,6 +51,9 @@ export function inbox(emailUrl: string) {
     async stats(): Promise<{
       sendAttempts: number;
       acceptedMessages: number;
+      duplicateSends: number;
+      faultedSends: number;
+      unauthorizedRequests: number;
       byOperationId: Record<string, number>;
     }> {
       return (await (await fetch(new URL('/_stats', emailUrl))).json()) as never;

@@ -10,6 +10,7 @@ const READY_MARKER = 'Dev host ready on ';
 
 export interface SpawnDevHostOptions {
   scriptRoot: string;
+  /** 0 lets the host pick a free port; `url` is then read from its readiness line. */
   port: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
@@ -48,7 +49,7 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
   const mainScript = fileURLToPath(new URL('./main.ts', import.meta.url));
   const scriptRoot = resolve(options.scriptRoot);
   const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+  let url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
   const args = [
     tsxCli,
     mainScript,
@@ -84,7 +85,11 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
       tail.push(line);
       if (tail.length > 60) tail.shift();
       options.onOutput?.(line);
-      if (line.includes(READY_MARKER)) markReady();
+      const at = line.indexOf(READY_MARKER);
+      if (at >= 0) {
+        url = line.slice(at + READY_MARKER.length).trim();
+        markReady();
+      }
     },
   });
   const exited = new Promise<string>((resolveExit) => {
@@ -94,7 +99,8 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
 
   let polling = true;
   const answered = (async () => {
-    while (polling) {
+    // with port 0 the address is unknown until the readiness line: only that line can tell
+    while (polling && options.port !== 0) {
       await new Promise((r) => setTimeout(r, 250));
       try {
         const response = await fetch(`${url}/admin/host/status`, { signal: AbortSignal.timeout(1000) });

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { freePort } from '../../src/process/index.js';
 import { spawnDevHost, type DevHostService } from '../../src/spawn.js';
 import { Collector } from './collector.js';
 import { startTestStorage, type TestStorage } from './storage.js';
@@ -55,7 +54,7 @@ export function useFixtureHost(env: Record<string, string> = {}): FixtureHost {
     );
     host = await spawnDevHost({
       scriptRoot: FIXTURE,
-      port: await freePort(),
+      port: 0, // the host picks one; spawnDevHost reads the address back
       // the fixture's "tick" timer is yearly unless a file asks for it to run every second
       env: { AzureWebJobsStorage: storage.connection, WORK_QUEUE, TICK_SCHEDULE: '0 0 0 1 1 *', ...env },
       onOutput: (line) => output.push(line),
