@@ -6,7 +6,8 @@ import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import type { createPartner } from '../support/app.js';
 import { testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue, type Page } from '../support/browser.js';
-import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { activationLinkIn, inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 import { DEV_TENANT_PARAM } from '../../scripts/idp/clients.js';
 import { tenantIdFor } from '../../scripts/idp/users.js';
 

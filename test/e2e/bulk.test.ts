@@ -7,8 +7,10 @@ import type { BulkJob } from '../../shared/domain/bulk.js';
 import { cosmosProxy } from '../support/proxies.js';
 import { partnersContainer } from '../../shared/root.js';
 import { createPartner, testApp } from '../support/app.js';
-import { eventually, inbox, queues } from '../support/inbox.js';
+import { inbox, queues } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 import { allRows, type RowResult } from '../support/bulk.js';
+import { appLog } from '../support/app-log.js';
 
 const { stack, api, operator } = testApp();
 const cosmos = cosmosProxy();
@@ -18,6 +20,7 @@ interface Usage {
 }
 const mail = inbox(stack.emailUrl);
 const storage = queues(stack.storageConnectionString);
+const log = appLog(stack.logFile);
 
 interface Job {
   jobId: string;
@@ -288,13 +291,23 @@ describe('bulk rows', () => {
       chunk: 0,
       correlationId: 'dup',
     };
+    const from = log.mark();
     await storage.send('bulk-assignments', message); // redelivered while the first copy may still be running
     const job = await finished(p, response.body.jobId);
     await storage.send('bulk-assignments', message); // and again after it finished
-    await eventually(async () =>
-      (await storage.peekAll('bulk-assignments')).length === 0 ? true : undefined,
+    // Both copies reported handled, then every email queued meanwhile handled: nothing more can follow.
+    await eventually(
+      async () => {
+        const done = log.events(
+          from,
+          (e) =>
+            e.event === 'bulk-assignments.done' && e.jobId === message.jobId && e.correlationId === 'dup',
+        );
+        return done.length >= 2 ? true : undefined;
+      },
+      { what: 'both redelivered copies of the chunk to be handled' },
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await storage.drained('email-dispatch');
 
     const after = await api.request<Job>('GET', `${p.base}/bulk-assignments/${response.body.jobId}`, {
       as: p.admin,
