@@ -12,11 +12,17 @@ module.exports = {
     {
       name: 'use-cases-use-ports-not-sdks',
       comment:
-        'shared/app (use cases) may use the domain and zod, never an SDK, an adapter or the HTTP layer.',
+        'shared/app (use cases) may use the domain, zod and escape-html (pure functions), never an SDK, an adapter or the HTTP layer.',
       severity: 'error',
       from: { path: '^shared/app/' },
       to: {
-        pathNot: ['^shared/(domain|app)/', '^node_modules/zod/', 'node:crypto', '^crypto$'],
+        pathNot: [
+          '^shared/(domain|app)/',
+          '^node_modules/zod/',
+          '^node_modules/escape-html/',
+          'node:crypto',
+          '^crypto$',
+        ],
       },
     },
     {

@@ -7,7 +7,7 @@
  */
 import { QueueClient } from '@azure/storage-queue';
 import { spawnDevHost, type DevHostService } from '../scripts/devhost/spawn.js';
-import { freePort } from '../scripts/local-stack/ports.js';
+import { freePort } from '../scripts/local-stack/net.js';
 import { root, type Bench } from './context.js';
 import { round, sleep } from './stats.js';
 

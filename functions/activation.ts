@@ -29,12 +29,12 @@ const pageErrors = { renderError: renderErrorPage };
 
 export const activateGet = endpoint(
   contract.activate,
-  async ({ query, now }) => {
-    const link = await checkInvitationLink(
-      activationDeps(),
-      { partnerId: query.partner, assignmentId: query.assignment, token: query.token },
-      now,
-    );
+  async ({ query }) => {
+    const link = await checkInvitationLink(activationDeps(), {
+      partnerId: query.partner,
+      assignmentId: query.assignment,
+      token: query.token,
+    });
     const start = await signIn().start({ loginHint: link.loginHint });
     const cookie = await cookies().seal(SIGN_IN_COOKIE, {
       state: start.state,
@@ -50,7 +50,7 @@ export const activateGet = endpoint(
 
 export const authCallbackGet = endpoint(
   contract.authCallback,
-  async ({ query, request, correlationId, log, now }) => {
+  async ({ query, request, correlationId, log }) => {
     const flow = await cookies().read(SIGN_IN_COOKIE, request);
     const clearFlow = cookies().clear(SIGN_IN_COOKIE);
     if (query.error) {
@@ -72,7 +72,7 @@ export const authCallbackGet = endpoint(
     });
     let pending: { partnerId: string; assignmentId: string } | undefined;
     if (flow.intent === 'activate' && flow.invitation) {
-      await claimInvitation(activationDeps(), flow.invitation, identity, now, correlationId);
+      await claimInvitation(activationDeps(), flow.invitation, identity, correlationId);
       pending = { partnerId: flow.invitation.partnerId, assignmentId: flow.invitation.assignmentId };
     }
     const session = await cookies().seal(SESSION_COOKIE, { identity, csrfToken: newCsrfToken(), pending });
@@ -146,7 +146,7 @@ const ProfileFields = z.object({
 
 export const profilePostPage = endpoint(
   contract.profilePost,
-  async ({ request, body, correlationId, now }) => {
+  async ({ request, body, correlationId }) => {
     const session = await cookies().read(SESSION_COOKIE, request);
     if (!session) return signInAgain();
     if (!sameSecret(body.csrfToken, session.csrfToken)) return formExpiredPage('/api/profile');
@@ -168,7 +168,6 @@ export const profilePostPage = endpoint(
       session.pending,
       session.identity,
       parsed.data,
-      now,
       correlationId,
     );
     const { pending: _done, ...rest } = session;

@@ -4,7 +4,7 @@ import { getBulkJob, listBulkRows } from '../shared/app/bulk/results.js';
 import { submitBulkJob } from '../shared/app/bulk/submit.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
 import { bulkAssignmentsQueue } from '../shared/app/queues/bulk-assignments.js';
-import { bulkDeps, clock, endpoint, queueHandler } from '../shared/root.js';
+import { bulkDeps, endpoint, queueHandler } from '../shared/root.js';
 import { callContext } from '../shared/http/request.js';
 import { accepted, ok } from '../shared/http/responses.js';
 import { csvResponse, toCsv } from '../shared/http/csv.js';
@@ -68,8 +68,8 @@ export const bulkResults = endpoint(contract.bulkResultsCsv, async (input) => {
  * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
  */
 export const bulkAssignmentsChunk = queueHandler(bulkAssignmentsQueue, {
-  handle: (message) => processBulkChunk(bulkDeps(), message, clock),
-  onLastAttempt: (message, reason, { now }) => failBulkChunk(bulkDeps(), message, reason, now),
+  handle: (message) => processBulkChunk(bulkDeps(), message),
+  onLastAttempt: (message, reason) => failBulkChunk(bulkDeps(), message, reason),
 });
 
 app.storageQueue(bulkAssignmentsQueue.name, {

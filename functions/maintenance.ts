@@ -1,7 +1,8 @@
 import { app } from '@azure/functions';
 import { requeueStaleEmails } from '../shared/app/email-dispatch.js';
 import { expireAssignments } from '../shared/app/expire-assignments.js';
-import { dispatchDeps, expiryDeps, timerHandler } from '../shared/root.js';
+import { dispatchDeps, expiryDeps } from '../shared/root.js';
+import { timerHandler } from '../shared/http/timer-handler.js';
 
 export const requeueEmails = timerHandler('email.requeue-sweep', async ({ correlationId }) => ({
   requeued: await requeueStaleEmails(dispatchDeps(), correlationId),

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 import { createPartner, getPartner, updatePartner } from '../shared/app/partners.js';
-import { endpoint, partnerDeps } from '../shared/root.js';
+import { clock, endpoint, partnerDeps } from '../shared/root.js';
 import { callContext, ifMatchOf } from '../shared/http/request.js';
 import { created, ok } from '../shared/http/responses.js';
 import { partnerBody } from '../shared/http/views.js';
@@ -8,14 +8,14 @@ import * as contract from '../shared/http/contract/partners.js';
 
 export const partnersCreate = endpoint(contract.createPartner, async (input) => {
   const partner = await createPartner(partnerDeps(), callContext(input), input.body);
-  return created(partnerBody(partner.value, input.now), `/api/partners/${partner.value.partnerId}`, {
+  return created(partnerBody(partner.value, clock()), `/api/partners/${partner.value.partnerId}`, {
     etag: partner.etag,
   });
 });
 
 export const partnersGet = endpoint(contract.getPartner, async (input) => {
   const partner = await getPartner(partnerDeps(), callContext(input), input.params.partnerId);
-  return ok(partnerBody(partner.value, input.now), { etag: partner.etag });
+  return ok(partnerBody(partner.value, clock()), { etag: partner.etag });
 });
 
 export const partnersUpdate = endpoint(contract.updatePartner, async (input) => {
@@ -26,7 +26,7 @@ export const partnersUpdate = endpoint(contract.updatePartner, async (input) => 
     input.body,
     ifMatchOf(input.request),
   );
-  return ok(partnerBody(partner.value, input.now), { etag: partner.etag });
+  return ok(partnerBody(partner.value, clock()), { etag: partner.etag });
 });
 
 app.http(contract.createPartner.name, partnersCreate);

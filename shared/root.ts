@@ -33,7 +33,6 @@ import { BlobUploadStore, BULK_UPLOADS_CONTAINER } from './adapters/storage/uplo
 import { endpointFactory } from './http/endpoint.js';
 import { queueHandlerFactory } from './http/queue-handler.js';
 import { sealedCookies } from './http/sealed-cookies.js';
-import { timerHandlerFactory } from './http/timer-handler.js';
 import { allEndpoints } from './http/contract/index.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 
@@ -41,7 +40,7 @@ import { buildOpenApiDocument } from './http/openapi.js';
  * The composition root: the one place that reads the configuration and builds what the functions use.
  * Each adapter is built once per process, on first use (`lazy`), so importing a function file touches
  * no network and a test can set the environment first. Functions take their use cases' dependencies,
- * the wrappers (`endpoint`, `queueHandler`, `timerHandler`) and the clock from here; nothing below
+ * the wrappers (`endpoint`, `queueHandler`) and the clock from here; nothing below
  * `shared/` reaches for the configuration or an adapter by itself.
  */
 export const clock: Clock = () => new Date();
@@ -82,10 +81,7 @@ export const endpoint = endpointFactory(
     clock,
   })),
 );
-export const queueHandler = queueHandlerFactory(
-  lazy(() => ({ retry: readQueueRetry(), queue: queueOf, clock })),
-);
-export const timerHandler = timerHandlerFactory(() => ({ clock }));
+export const queueHandler = queueHandlerFactory(lazy(() => ({ retry: readQueueRetry(), queue: queueOf })));
 export const cookies = lazy(() =>
   sealedCookies({
     secret: config().signIn.sessionSecret,
@@ -109,8 +105,10 @@ export const healthReport = lazy(() =>
           email: config().email,
         }),
         config().healthTimeoutMs,
+        clock,
       ),
     HEALTH_CACHE_MS,
+    clock,
   ),
 );
 
@@ -123,9 +121,13 @@ const links = lazy(() => ({
 }));
 
 // Each use-case family's dependencies
-export const partnerDeps = lazy((): PartnerDeps => ({ partners: partnerRepository(), audit: auditLog() }));
+export const partnerDeps = lazy((): PartnerDeps => ({
+  partners: partnerRepository(),
+  audit: auditLog(),
+  clock,
+}));
 
-export const auditDeps = lazy(() => ({ partners: partnerRepository(), audit: auditLog() }));
+export const auditDeps = lazy(() => ({ partners: partnerRepository(), audit: auditLog(), clock }));
 
 export const assignmentDeps = lazy((): AssignmentDeps => ({
   partners: partnerRepository(),
@@ -133,6 +135,7 @@ export const assignmentDeps = lazy((): AssignmentDeps => ({
   people: personRepository(),
   assignments: assignmentRepository(),
   audit: auditLog(),
+  clock,
   emails: emailQueue(),
   invitations: invitationTokens(),
   policy: config().assignments,
@@ -144,6 +147,7 @@ export const peopleDeps = lazy((): PeopleDeps => ({
   partition: partnerPartition(),
   people: personRepository(),
   audit: auditLog(),
+  clock,
   endSubscriptions: (ctx, partnerId, personId) => revokeAllOf(assignmentDeps(), ctx, partnerId, personId),
 }));
 
@@ -155,14 +159,14 @@ export const dispatchDeps = lazy((): DispatchDeps => ({
   emails: emailQueue(),
   links: links(),
   invitations: invitationTokens(),
-  now: clock,
+  clock,
   policy: config().assignments,
 }));
 
 export const expiryDeps = lazy(() => ({
   partners: partnerRepository(),
   assignments: assignmentRepository(),
-  now: clock,
+  clock,
   policy: config().assignments,
 }));
 
@@ -171,6 +175,7 @@ export const activationDeps = lazy((): ActivationDeps => ({
   people: personRepository(),
   assignments: assignmentRepository(),
   audit: auditLog(),
+  clock,
 }));
 
 export const bulkDeps = lazy((): BulkDeps => ({
@@ -181,6 +186,7 @@ export const bulkDeps = lazy((): BulkDeps => ({
   partition: partnerPartition(),
   assignments: assignmentRepository(),
   audit: auditLog(),
+  clock,
   emails: emailQueue(),
   invitations: invitationTokens(),
   policy: config().assignments,

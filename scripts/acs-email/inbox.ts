@@ -1,4 +1,5 @@
 /** HTML pages of the local inbox. Every value that came from a sender is escaped. */
+import escapeHtml from 'escape-html';
 
 export interface StoredEmail {
   id: string;
@@ -13,15 +14,6 @@ export interface StoredEmail {
   plainText: string | null;
   attachments: { name: string; contentType: string }[];
   receivedAt: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 const STYLE = `
@@ -42,7 +34,7 @@ export function renderInbox(messages: StoredEmail[]): string {
       return `<tr>
   <td class="muted">${escapeHtml(m.receivedAt)}</td>
   <td>${escapeHtml(m.from)}</td>
-  <td>${to.map(escapeHtml).join('<br>')}</td>
+  <td>${to.map((address) => escapeHtml(address)).join('<br>')}</td>
   <td><a href="/messages/${id}/html">${escapeHtml(m.subject || '(no subject)')}</a></td>
   <td class="muted"><a href="/messages/${id}">json</a></td>
 </tr>`;

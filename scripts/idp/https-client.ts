@@ -140,7 +140,8 @@ export type BrowseResult =
   /** A page the IdP rendered instead of redirecting (the sign-in form, or an error page). */
   | { kind: 'page'; url: string; status: number; body: string };
 
-const decodeHtml = (value: string) =>
+/** Undoes HTML escaping in attribute values (of oidc-provider's pages and of ours). */
+export const decodeHtml = (value: string) =>
   value
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { spawnOwned } from './child.js';
-import { waitForPort } from './ports.js';
+import { waitForPort } from './net.js';
 import type { RunningService } from './service.js';
 
 /** Azurite's well-known development account; public by design, valid only against the emulator. */

@@ -1,5 +1,5 @@
 import { createHttpServer } from '@vercel/cosmosdb-server';
-import type { AddressInfo } from 'node:net';
+import { close, listen } from './net.js';
 import type { RunningService } from './service.js';
 
 /** The emulator accepts any key; this is the well-known emulator key, never a real secret. */
@@ -10,17 +10,6 @@ export const COSMOS_EMULATOR_KEY =
 export async function startCosmos(options: { port: number; host?: string }): Promise<RunningService> {
   const host = options.host ?? '127.0.0.1';
   const server = createHttpServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const port = await listen(server, options.port, host);
+  return { url: `http://${host}:${port}`, stop: () => close(server) };
 }

@@ -1,5 +1,7 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { readBody } from './http.js';
+import { close, listen } from './net.js';
 import type { RunningService } from './service.js';
 
 /**
@@ -129,43 +131,40 @@ export async function startProxy(options: {
     return reply(404);
   };
 
+  const handle = (req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    if ((req.url ?? '').startsWith(PROXY_CONTROL_PREFIX)) return control(req, body, res);
+    // Unreachable: the service's requests get no answer, the connection just drops (the control API stays up).
+    if (refusing) {
+      req.socket.destroy();
+      return;
+    }
+    const described = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+    const kind = classify(described);
+    counts[kind] = (counts[kind] ?? 0) + 1;
+    const fault = decide?.(described) ?? byRules(described, kind);
+    if (!fault) return forward(req, body, res);
+    if (fault.kind === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'delay') {
+      setTimeout(() => forward(req, body, res), fault.ms);
+      return;
+    }
+    res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+    res.end(fault.body === undefined ? '' : JSON.stringify(fault.body));
+  };
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if ((req.url ?? '').startsWith(PROXY_CONTROL_PREFIX)) return control(req, body, res);
-      // Unreachable: the service's requests get no answer, the connection just drops (the control API stays up).
-      if (refusing) {
-        req.socket.destroy();
-        return;
-      }
-      const described = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
-      const kind = classify(described);
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      const fault = decide?.(described) ?? byRules(described, kind);
-      if (!fault) return forward(req, body, res);
-      if (fault.kind === 'reset') {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.kind === 'delay') {
-        setTimeout(() => forward(req, body, res), fault.ms);
-        return;
-      }
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
-      res.end(fault.body === undefined ? '' : JSON.stringify(fault.body));
-    });
+    // A request that breaks off (or a control body that is not JSON) drops its connection, nothing more.
+    readBody(req)
+      .then((body) => handle(req, body, res))
+      .catch(() => res.destroy());
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port, options.host);
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     counts: () => ({ ...counts }),
@@ -186,12 +185,10 @@ export async function startProxy(options: {
     reachable: () => {
       refusing = false;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        agent.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => {
+      agent.destroy();
+      return close(server);
+    },
   };
 }
 

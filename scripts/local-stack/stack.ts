@@ -8,7 +8,7 @@ import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js
 import { startIdentityProvider } from '../idp/server.js';
 import { spawnDevHost, type DevHostService } from '../devhost/spawn.js';
 import { spawnOwned } from './child.js';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForPort } from './net.js';
 
 export interface StackPorts {
   api: number;

@@ -1,12 +1,14 @@
 import { AppError, notFound } from '../domain/errors.js';
-import {
-  administratorToBind,
-  bindAdministrator,
-  isProgramAdministrator,
-  type Partner,
-} from '../domain/partner.js';
+import { administratorToBind, bindAdministrator, isProgramAdministrator } from '../domain/administrators.js';
+import type { Partner } from '../domain/partner.js';
 import { isPlatformOperator, type Principal } from '../domain/principal.js';
-import type { CallContext, PartnerRepository, Versioned } from './ports.js';
+import type { CallContext, Clock, PartnerRepository, Versioned } from './ports.js';
+
+/** What an access check needs: the partner documents, and the time a first call's binding is stamped with. */
+export interface AccessDeps {
+  partners: PartnerRepository;
+  clock: Clock;
+}
 
 /**
  * Who may touch a partner: its Program Administrators manage it; platform operators may read any
@@ -35,12 +37,12 @@ export function assertAccess(partner: Partner, principal: Principal, need: Partn
  * object id (one conditional write, once); every later call is matched on tenant + object id alone.
  */
 export async function loadPartner(
-  partners: PartnerRepository,
+  deps: AccessDeps,
   partnerId: string,
-  ctx: Pick<CallContext, 'principal' | 'now'>,
+  ctx: Pick<CallContext, 'principal'>,
   need: PartnerAccessNeed,
 ): Promise<Versioned<Partner>> {
-  return authorizeRead(partners, await partners.get(partnerId), partnerId, ctx, need);
+  return authorizeRead(deps, await deps.partners.get(partnerId), partnerId, ctx, need);
 }
 
 /**
@@ -49,17 +51,18 @@ export async function loadPartner(
  * version, whose ETag the command then commits against.
  */
 export async function authorizeRead(
-  partners: PartnerRepository,
+  deps: AccessDeps,
   found: Versioned<Partner> | null,
   partnerId: string,
-  ctx: Pick<CallContext, 'principal' | 'now'>,
+  ctx: Pick<CallContext, 'principal'>,
   need: PartnerAccessNeed,
 ): Promise<Versioned<Partner>> {
   if (!found) throw notFound(`Partner ${partnerId}`);
   let partner = found;
   if (administratorToBind(found.value, ctx.principal) !== null) {
-    partner = await partners.update(partnerId, (current) =>
-      bindAdministrator(current, ctx.principal, ctx.now),
+    const now = deps.clock();
+    partner = await deps.partners.update(partnerId, (current) =>
+      bindAdministrator(current, ctx.principal, now),
     );
   }
   assertAccess(partner.value, ctx.principal, need);
@@ -81,10 +84,10 @@ export type RequestScope =
  * must never be written for a caller who may not act on the partner).
  */
 export async function authorizeScope(
-  partners: PartnerRepository,
-  ctx: Pick<CallContext, 'principal' | 'now'>,
+  deps: AccessDeps,
+  ctx: Pick<CallContext, 'principal'>,
   scope: RequestScope,
 ): Promise<void> {
   if (scope.kind === 'platform') assertOperator(ctx.principal);
-  else await loadPartner(partners, scope.partnerId, ctx, scope.need);
+  else await loadPartner(deps, scope.partnerId, ctx, scope.need);
 }

@@ -1,19 +1,17 @@
+import type { Assignment, SignedInIdentity, SubscriberProfile } from '../domain/assignment.js';
 import {
   activateAssignment,
   assertInvitee,
   bindSubscriber,
   invitationInvalid,
   invitationProblem,
-  type Assignment,
-  type SignedInIdentity,
-  type SubscriberProfile,
-} from '../domain/assignment.js';
+} from '../domain/invitation.js';
 import { AppError } from '../domain/errors.js';
 import { sameEntraIdentity } from '../domain/principal.js';
 import { PROGRAM_TERMS } from '../domain/program.js';
 import { activateSeat } from '../domain/seats.js';
 import { recordChange } from './audit.js';
-import type { AssignmentRepository, AuditLog, PartnerRepository, PersonRepository } from './ports.js';
+import type { AssignmentRepository, AuditLog, Clock, PartnerRepository, PersonRepository } from './ports.js';
 import { hashToken, tokenMatches } from './tokens.js';
 
 export interface ActivationDeps {
@@ -21,6 +19,7 @@ export interface ActivationDeps {
   people: PersonRepository;
   assignments: AssignmentRepository;
   audit: AuditLog;
+  clock: Clock;
 }
 
 export interface InvitationRef {
@@ -42,8 +41,8 @@ async function loadInvitation(deps: ActivationDeps, ref: InvitationRef): Promise
 export async function checkInvitationLink(
   deps: ActivationDeps,
   link: InvitationRef & { token: string },
-  now: Date,
 ): Promise<{ loginHint: string; tokenHash: string; partnerName: string }> {
+  const now = deps.clock();
   const assignment = await loadInvitation(deps, link);
   const problem = invitationProblem(
     assignment,
@@ -78,9 +77,9 @@ export async function claimInvitation(
   deps: ActivationDeps,
   ref: InvitationRef & { tokenHash: string },
   identity: SignedInIdentity,
-  now: Date,
   correlationId: string,
 ): Promise<Assignment> {
+  const now = deps.clock();
   const partner = await deps.partners.get(ref.partnerId);
   if (!partner) throw invitationInvalid('not-pending');
   const invited = await loadInvitation(deps, ref);
@@ -90,7 +89,7 @@ export async function claimInvitation(
   );
   await recordChange(
     deps.audit,
-    { principal: asPrincipal(identity), correlationId, now },
+    { principal: asPrincipal(identity), correlationId, at: now },
     ref.partnerId,
     'assignment.claimed',
     { type: 'assignment', id: ref.assignmentId },
@@ -143,9 +142,9 @@ export async function activateSubscription(
   ref: InvitationRef,
   identity: SignedInIdentity,
   profile: SubscriberProfile,
-  now: Date,
   correlationId: string,
 ): Promise<Assignment> {
+  const now = deps.clock();
   const current = await deps.assignments.get(ref.partnerId, ref.assignmentId);
   if (!current) throw invitationInvalid('not-pending');
   activateAssignment(current.value, identity, profile, now); // throws if it cannot be activated
@@ -155,7 +154,7 @@ export async function activateSubscription(
   );
   await recordChange(
     deps.audit,
-    { principal: asPrincipal(identity), correlationId, now },
+    { principal: asPrincipal(identity), correlationId, at: now },
     ref.partnerId,
     'assignment.activated',
     { type: 'assignment', id: ref.assignmentId },

@@ -25,6 +25,7 @@ import type {
   AssignmentRepository,
   AuditLog,
   CallContext,
+  Clock,
   EmailQueue,
   Page,
   PageRequest,
@@ -47,6 +48,7 @@ export interface AssignmentDeps {
   people: PersonRepository;
   assignments: AssignmentRepository;
   audit: AuditLog;
+  clock: Clock;
   emails: EmailQueue;
   invitations: InvitationTokens;
   policy: AssignmentPolicy;
@@ -91,17 +93,18 @@ export async function grantPrivilege(
   partnerId: string,
   input: { personId: string; privilege: Privilege },
 ): Promise<Versioned<Assignment>> {
+  const now = deps.clock();
   const assignmentId = newId();
   const granted = await untilCommitted(`Partner ${partnerId}`, async () => {
     const read = await deps.partition.load(partnerId, { personId: input.personId });
-    const partner = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    const partner = await authorizeRead(deps, read.partner, partnerId, ctx, 'manage');
     const person = read.person;
     if (!person) throw notFound(`Person ${input.personId}`);
     const benefit = benefitForPrivilege(partner.value, input.privilege);
     const seated = grantSeat(
       partner.value,
       { assignmentId, personId: input.personId, privilege: input.privilege },
-      ctx.now,
+      now,
     );
     const assignment = newAssignment(
       {
@@ -115,11 +118,11 @@ export async function grantPrivilege(
         assignedBy: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
         tokenHash: invitationTokenHash(deps.invitations, partnerId, assignmentId)(1),
       },
-      ctx.now,
+      now,
       deps.policy,
     );
     const event = auditEvent(
-      ctx,
+      { ...ctx, at: now },
       partnerId,
       'assignment.granted',
       { type: 'assignment', id: assignmentId },
@@ -158,16 +161,17 @@ async function endOne(
   assignmentId: string,
   reason: 'revoked' | 'disassociated',
 ): Promise<Versioned<Assignment>> {
+  const now = deps.clock();
   const outcome = await untilCommitted(`Partner ${partnerId}`, async () => {
     const read = await deps.partition.load(partnerId, { assignmentId });
-    const partner = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    const partner = await authorizeRead(deps, read.partner, partnerId, ctx, 'manage');
     const current = read.assignment;
     if (!current) throw notFound(`Assignment ${assignmentId}`);
     if (!isLive(current.value)) return { done: { assignment: current, ended: false } };
-    const ended = endAssignment(current.value, reason, current.value.delivery.to, ctx.now);
-    const released = releaseSeat(partner.value, assignmentId, ctx.now, deps.policy);
+    const ended = endAssignment(current.value, reason, current.value.delivery.to, now);
+    const released = releaseSeat(partner.value, assignmentId, now, deps.policy);
     const event = auditEvent(
-      ctx,
+      { ...ctx, at: now },
       partnerId,
       'assignment.revoked',
       { type: 'assignment', id: assignmentId },
@@ -215,13 +219,13 @@ export async function revokeAllOf(
   partnerId: string,
   personId: string,
 ) {
+  const now = deps.clock();
   const partner = await deps.partners.get(partnerId);
   if (!partner) throw notFound(`Partner ${partnerId}`);
   for (const seat of liveSeatsOf(partner.value, personId)) {
     const exists = await deps.assignments.get(partnerId, seat.assignmentId);
     if (exists) await endOne(deps, ctx, partnerId, seat.assignmentId, 'disassociated');
-    else
-      await deps.partners.update(partnerId, (p) => releaseSeat(p, seat.assignmentId, ctx.now, deps.policy));
+    else await deps.partners.update(partnerId, (p) => releaseSeat(p, seat.assignmentId, now, deps.policy));
   }
 }
 
@@ -235,20 +239,21 @@ export async function resendInvitation(
   partnerId: string,
   assignmentId: string,
 ): Promise<Versioned<Assignment>> {
+  const now = deps.clock();
   const resent = await untilCommitted(`Assignment ${assignmentId}`, async () => {
     const read = await deps.partition.load(partnerId, { assignmentId });
-    await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+    await authorizeRead(deps, read.partner, partnerId, ctx, 'manage');
     const current = read.assignment;
     if (!current) throw notFound(`Assignment ${assignmentId}`);
     const reissued = reissueInvitation(
       current.value,
       invitationTokenHash(deps.invitations, partnerId, assignmentId),
       current.value.delivery.to,
-      ctx.now,
+      now,
       deps.policy,
     );
     const event = auditEvent(
-      ctx,
+      { ...ctx, at: now },
       partnerId,
       'assignment.invitation-resent',
       { type: 'assignment', id: assignmentId },
@@ -280,29 +285,29 @@ export async function getAssignment(
   partnerId: string,
   assignmentId: string,
 ) {
-  await loadPartner(deps.partners, partnerId, ctx, 'read');
+  await loadPartner(deps, partnerId, ctx, 'read');
   return loadAssignment(deps, partnerId, assignmentId);
 }
 
 export async function listAssignments(
-  deps: Pick<AssignmentDeps, 'partners' | 'assignments'>,
+  deps: Pick<AssignmentDeps, 'partners' | 'assignments' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
   query: { status?: AssignmentStatus | undefined; personId?: string | undefined },
   page: PageRequest,
 ): Promise<Page<Assignment>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'read');
+  await loadPartner(deps, partnerId, ctx, 'read');
   return deps.assignments.list(partnerId, query, page);
 }
 
 /** Every assignment matching the query, page by page (for exports). */
 export async function* allAssignments(
-  deps: Pick<AssignmentDeps, 'partners' | 'assignments'>,
+  deps: Pick<AssignmentDeps, 'partners' | 'assignments' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
   query: { status?: AssignmentStatus | undefined },
 ): AsyncIterable<Assignment> {
-  await loadPartner(deps.partners, partnerId, ctx, 'read');
+  await loadPartner(deps, partnerId, ctx, 'read');
   let cursor: string | undefined;
   do {
     const page = await deps.assignments.list(partnerId, query, { limit: 200, cursor });
@@ -318,10 +323,11 @@ export interface UsageReport {
 }
 
 export async function getUsage(
-  deps: Pick<AssignmentDeps, 'partners'>,
+  deps: Pick<AssignmentDeps, 'partners' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
 ): Promise<UsageReport> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
-  return { partnerId, at: ctx.now.toISOString(), benefits: usageOf(partner, ctx.now) };
+  const now = deps.clock();
+  const { value: partner } = await loadPartner(deps, partnerId, ctx, 'read');
+  return { partnerId, at: now.toISOString(), benefits: usageOf(partner, now) };
 }

@@ -1,10 +1,13 @@
-import type { AuditLog, CallContext, Page, PageRequest, AuditEvent, PartnerRepository } from './ports.js';
-import { loadPartner } from './access.js';
+import type { AuditLog, CallContext, Page, PageRequest, AuditEvent } from './ports.js';
+import { loadPartner, type AccessDeps } from './access.js';
 import { newId } from './ids.js';
+
+/** The call a change is made in, and the instant of the change (the operation's one reading of the clock). */
+export type AuditContext = CallContext & { at: Date };
 
 /** Who did what, when: the event a change leaves in the partner's audit log. */
 export function auditEvent(
-  ctx: CallContext,
+  ctx: AuditContext,
   partnerId: string,
   action: string,
   target: { type: string; id: string },
@@ -14,7 +17,7 @@ export function auditEvent(
   return {
     eventId,
     partnerId,
-    at: ctx.now.toISOString(),
+    at: ctx.at.toISOString(),
     actor: { subject: ctx.principal.subject, email: ctx.principal.email ?? null },
     action,
     target,
@@ -25,7 +28,7 @@ export function auditEvent(
 
 export async function recordChange(
   audit: AuditLog,
-  ctx: CallContext,
+  ctx: AuditContext,
   partnerId: string,
   action: string,
   target: { type: string; id: string },
@@ -35,11 +38,11 @@ export async function recordChange(
 }
 
 export async function listAudit(
-  deps: { partners: PartnerRepository; audit: AuditLog },
+  deps: AccessDeps & { audit: AuditLog },
   ctx: CallContext,
   partnerId: string,
   page: PageRequest,
 ): Promise<Page<AuditEvent>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'read');
+  await loadPartner(deps, partnerId, ctx, 'read');
   return deps.audit.list(partnerId, page);
 }

@@ -1,3 +1,5 @@
+import type { Clock } from './ports.js';
+
 /** A dependency the app needs; `check` resolves when it is reachable and usable. */
 export interface DependencyProbe {
   name: string;
@@ -20,7 +22,7 @@ export interface HealthReport {
 export async function checkHealth(
   probes: DependencyProbe[],
   timeoutMs: number,
-  now: () => Date = () => new Date(),
+  clock: Clock,
 ): Promise<HealthReport> {
   const entries = await Promise.all(
     probes.map(async (probe): Promise<[string, DependencyState]> => {
@@ -51,7 +53,7 @@ export async function checkHealth(
   const dependencies = Object.fromEntries(entries);
   return {
     status: entries.every(([, state]) => state.status === 'up') ? 'healthy' : 'unhealthy',
-    checkedAt: now().toISOString(),
+    checkedAt: clock().toISOString(),
     dependencies,
   };
 }
@@ -80,15 +82,15 @@ export function summarize(report: HealthReport): HealthSummary {
 export function cachedHealth(
   check: () => Promise<HealthReport>,
   maxAgeMs: number,
-  clock: () => number = Date.now,
+  clock: Clock,
 ): () => Promise<HealthReport> {
   let last: { at: number; report: HealthReport } | undefined;
   let running: Promise<HealthReport> | undefined;
   return () => {
-    if (last && clock() - last.at < maxAgeMs) return Promise.resolve(last.report);
+    if (last && clock().getTime() - last.at < maxAgeMs) return Promise.resolve(last.report);
     running ??= check()
       .then((report) => {
-        last = { at: clock(), report };
+        last = { at: clock().getTime(), report };
         return report;
       })
       .finally(() => {

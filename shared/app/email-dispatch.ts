@@ -11,6 +11,7 @@ import { deliveryAddress } from '../domain/person.js';
 import { renderInvitation, renderRevocation } from './emails.js';
 import type {
   AssignmentRepository,
+  Clock,
   EmailDispatchMessage,
   EmailQueue,
   EmailSender,
@@ -28,7 +29,7 @@ export interface DispatchDeps {
   emails: EmailQueue;
   links: Links;
   invitations: InvitationTokens;
-  now: () => Date;
+  clock: Clock;
   policy: { emailStaleMinutes: number };
 }
 
@@ -115,7 +116,7 @@ export async function dispatchEmail(
     throw error;
   }
   if (outcome.outcome === 'throttled') {
-    const nextAttemptAt = new Date(deps.now().getTime() + outcome.retryAfterSeconds * 1000);
+    const nextAttemptAt = new Date(deps.clock().getTime() + outcome.retryAfterSeconds * 1000);
     await deps.assignments.update(message.partnerId, message.assignmentId, (a) =>
       recordAttempt(
         a,
@@ -128,7 +129,7 @@ export async function dispatchEmail(
     return 'throttled';
   }
   await deps.assignments.update(message.partnerId, message.assignmentId, (a) =>
-    recordSent(a, message.sequence, deps.now(), to),
+    recordSent(a, message.sequence, deps.clock(), to),
   );
   return 'sent';
 }
@@ -156,11 +157,11 @@ export async function markEmailFailed(
  * message carries no secret, so the same link goes out (the dispatcher derives it again).
  */
 export async function requeueStaleEmails(
-  deps: Pick<DispatchDeps, 'assignments' | 'emails' | 'now' | 'policy'>,
+  deps: Pick<DispatchDeps, 'assignments' | 'emails' | 'clock' | 'policy'>,
   correlationId: string,
 ): Promise<number> {
   const { policy } = deps;
-  const now = deps.now();
+  const now = deps.clock();
   let requeued = 0;
   for (const candidate of await deps.assignments.listQueuedDeliveries(500)) {
     if (!isDeliveryStale(candidate, now, policy.emailStaleMinutes)) continue;

@@ -1,12 +1,5 @@
 /** The emails this service sends: HTML and plain text, every value from a user escaped. */
-export function escapeHtml(value: string): string {
-  return value
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
+import escapeHtml from 'escape-html';
 
 export interface RenderedEmail {
   subject: string;

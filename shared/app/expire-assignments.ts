@@ -1,6 +1,6 @@
 import { endAssignment } from '../domain/assignment.js';
 import { releaseSeat, seatsToExpire } from '../domain/seats.js';
-import type { AssignmentRepository, PartnerRepository } from './ports.js';
+import type { AssignmentRepository, Clock, PartnerRepository } from './ports.js';
 
 /**
  * Marks `expired` every live assignment whose entitlement has ended and takes it off the ledger. An
@@ -9,11 +9,11 @@ import type { AssignmentRepository, PartnerRepository } from './ports.js';
 export async function expireAssignments(deps: {
   partners: PartnerRepository;
   assignments: AssignmentRepository;
-  now: () => Date;
+  clock: Clock;
   policy: { cooldownDays: number };
 }): Promise<number> {
   const { policy } = deps;
-  const now = deps.now();
+  const now = deps.clock();
   let expired = 0;
   for await (const partnerId of deps.partners.listIds()) {
     const partner = await deps.partners.get(partnerId);

@@ -8,11 +8,12 @@ import {
 import { AppError } from '../domain/errors.js';
 import { assertOperator, loadPartner } from './access.js';
 import { recordChange } from './audit.js';
-import type { AuditLog, CallContext, PartnerRepository, Versioned } from './ports.js';
+import type { AuditLog, CallContext, Clock, PartnerRepository, Versioned } from './ports.js';
 
 export interface PartnerDeps {
   partners: PartnerRepository;
   audit: AuditLog;
+  clock: Clock;
 }
 
 export async function createPartner(
@@ -21,10 +22,11 @@ export async function createPartner(
   input: NewPartner,
 ): Promise<Versioned<Partner>> {
   assertOperator(ctx.principal);
-  const created = await deps.partners.create(buildPartner(input, ctx.now));
+  const now = deps.clock();
+  const created = await deps.partners.create(buildPartner(input, now));
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     input.partnerId,
     'partner.created',
     { type: 'partner', id: input.partnerId },
@@ -41,7 +43,7 @@ export async function getPartner(
   ctx: CallContext,
   partnerId: string,
 ): Promise<Versioned<Partner>> {
-  return loadPartner(deps.partners, partnerId, ctx, 'read');
+  return loadPartner(deps, partnerId, ctx, 'read');
 }
 
 export async function updatePartner(
@@ -51,20 +53,17 @@ export async function updatePartner(
   changes: PartnerChanges,
   ifMatch: string | undefined,
 ): Promise<Versioned<Partner>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'operate');
+  await loadPartner(deps, partnerId, ctx, 'operate');
   if (Object.values(changes).every((value) => value === undefined)) {
     throw new AppError('validation-failed', 'Nothing to change.');
   }
-  const updated = await deps.partners.update(
-    partnerId,
-    (partner) => changePartner(partner, changes, ctx.now),
-    {
-      ifMatch,
-    },
-  );
+  const now = deps.clock();
+  const updated = await deps.partners.update(partnerId, (partner) => changePartner(partner, changes, now), {
+    ifMatch,
+  });
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     'partner.updated',
     { type: 'partner', id: partnerId },

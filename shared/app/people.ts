@@ -24,6 +24,7 @@ import { compositeEtag, personIdFor } from './ids.js';
 import type {
   AuditLog,
   CallContext,
+  Clock,
   Page,
   PageRequest,
   PartnerPartition,
@@ -37,6 +38,7 @@ export interface PeopleDeps {
   partition: PartnerPartition;
   people: PersonRepository;
   audit: AuditLog;
+  clock: Clock;
   /** Ends a person's live subscriptions (disassociation with cascade). */
   endSubscriptions?: (ctx: CallContext, partnerId: string, personId: string) => Promise<void>;
 }
@@ -109,12 +111,13 @@ export async function associatePerson(
   partnerId: string,
   input: NewPerson,
 ): Promise<Versioned<PersonView>> {
+  const now = deps.clock();
   const read = await deps.partition.load(partnerId);
-  const { value: partner } = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'manage');
+  const { value: partner } = await authorizeRead(deps, read.partner, partnerId, ctx, 'manage');
   const personId = personIdFor(partnerId, input.email);
-  const person = buildPerson(partner, personId, input, ctx.now);
+  const person = buildPerson(partner, personId, input, now);
   const event = auditEvent(
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     'person.associated',
     { type: 'person', id: personId },
@@ -146,7 +149,7 @@ export async function listPeople(
   filter: { text?: string | undefined; role?: RoleFilter | undefined; privilege?: Privilege | undefined },
   page: PageRequest,
 ): Promise<Page<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'read');
+  const { value: partner } = await loadPartner(deps, partnerId, ctx, 'read');
   let personIds: string[] | undefined;
   if (filter.role && filter.role !== 'program-administrator') {
     const slots = filter.role === 'technical-contact' ? TECHNICAL_CONTACT_SLOTS : [filter.role];
@@ -176,7 +179,7 @@ export async function getPerson(
   personId: string,
 ): Promise<Versioned<PersonView>> {
   const read = await deps.partition.load(partnerId, { personId });
-  const { value: partner } = await authorizeRead(deps.partners, read.partner, partnerId, ctx, 'read');
+  const { value: partner } = await authorizeRead(deps, read.partner, partnerId, ctx, 'read');
   if (!read.person) throw notFound(`Person ${personId}`);
   return view(partner, read.person);
 }
@@ -189,13 +192,14 @@ export async function updatePerson(
   changes: PersonChanges,
   ifMatch: string | undefined,
 ): Promise<Versioned<PersonView>> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
+  const now = deps.clock();
+  const { value: partner } = await loadPartner(deps, partnerId, ctx, 'manage');
   const current = await loadPerson(deps, partnerId, personId);
   assertIfMatch(ifMatch, view(partner, current).etag);
-  const updated = await deps.people.replace(changePerson(current.value, changes, ctx.now), current.etag);
+  const updated = await deps.people.replace(changePerson(current.value, changes, now), current.etag);
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     'person.updated',
     { type: 'person', id: personId },
@@ -214,24 +218,25 @@ export async function setPersonRoles(
   change: RoleChange,
   ifMatch: string | undefined,
 ): Promise<Versioned<PersonView>> {
-  await loadPartner(deps.partners, partnerId, ctx, 'manage');
+  const now = deps.clock();
+  await loadPartner(deps, partnerId, ctx, 'manage');
   const person = await loadPerson(deps, partnerId, personId);
   const ref = { personId, email: person.value.email };
   let before: PersonRoles | undefined;
   const updated = await deps.partners.update(partnerId, (partner) => {
     assertIfMatch(ifMatch, view(partner, person).etag);
     before = rolesOf(partner, person.value);
-    return applyRoles(partner, ref, change, ctx.now);
+    return applyRoles(partner, ref, change, now);
   });
   // Compensate if the person was disassociated while we wrote: a slot must never outlive its holder.
   if (!(await deps.people.get(partnerId, personId))) {
-    await deps.partners.update(partnerId, (partner) => releasePerson(partner, ref, true, ctx.now));
+    await deps.partners.update(partnerId, (partner) => releasePerson(partner, ref, true, now));
     throw notFound(`Person ${personId}`);
   }
   const after = rolesOf(updated.value, person.value);
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     'person.roles-changed',
     { type: 'person', id: personId },
@@ -250,7 +255,8 @@ export async function disassociatePerson(
   personId: string,
   options: { cascade: boolean; ifMatch?: string | undefined },
 ): Promise<void> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
+  const now = deps.clock();
+  const { value: partner } = await loadPartner(deps, partnerId, ctx, 'manage');
   const person = await loadPerson(deps, partnerId, personId);
   assertIfMatch(options.ifMatch, view(partner, person).etag);
   const ref = { personId, email: person.value.email };
@@ -258,11 +264,11 @@ export async function disassociatePerson(
     if (!deps.endSubscriptions) throw new Error('disassociation with cascade needs endSubscriptions');
     await deps.endSubscriptions(ctx, partnerId, personId);
   }
-  await deps.partners.update(partnerId, (current) => releasePerson(current, ref, options.cascade, ctx.now));
+  await deps.partners.update(partnerId, (current) => releasePerson(current, ref, options.cascade, now));
   await deps.people.delete(partnerId, personId, person.etag);
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     'person.disassociated',
     { type: 'person', id: personId },

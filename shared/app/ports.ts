@@ -134,8 +134,12 @@ export interface IdempotencyStore {
   release(scope: string, key: string): Promise<void>;
 }
 
-/** What every command needs to know about its call. */
-/** The one source of "now": the composition root's; tests pass a fixed one. */
+/**
+ * The one source of "now", a port like any other: every use-case family that needs the time has a
+ * `clock` in its dependencies (the composition root's; tests hand a fixed one). A use case reads it when
+ * a step happens (once for a request's change) and hands that instant to the domain, which takes times as
+ * arguments and never reads a clock.
+ */
 export type Clock = () => Date;
 
 /** Verifies bearer tokens: access tokens for this API, from an accepted issuer, naming their tenant. */
@@ -143,10 +147,10 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
+/** Who makes the call, and the correlation id that ties its logs, audit events and messages together. */
 export interface CallContext {
   principal: Principal;
   correlationId: string;
-  now: Date;
 }
 
 export interface AssignmentQuery {

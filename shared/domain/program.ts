@@ -1,4 +1,4 @@
-/** Partner programs and what each one entitles (published MPN terms; see design/domain.md). */
+/** Partner programs and what each one entitles (published MPN terms; see docs/domain.md). */
 export const PROGRAMS = ['action-pack', 'competency'] as const;
 export type Program = (typeof PROGRAMS)[number];
 

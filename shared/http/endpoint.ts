@@ -62,8 +62,6 @@ export interface EndpointInput<S extends EndpointSpec> {
   principal: S['access'] extends 'authenticated' ? Principal : Principal | undefined;
   correlationId: string;
   log: Logger;
-  /** The moment the request is handled, from the composition root's clock. */
-  now: Date;
   request: HttpRequest;
   context: InvocationContext;
 }
@@ -176,14 +174,12 @@ export function endpointFactory(deps: () => HttpDeps) {
         let response: HttpResponseInit;
         try {
           const { tokens, idempotency, partners, clock } = deps();
-          const now = clock();
           const parsed = await parseRequest(tokens, spec, request);
           const { principal } = parsed;
           const run = () =>
             handle({
               ...parsed,
               correlationId,
-              now,
               log: principal ? log.with({ caller: principal.subject }) : log,
               request,
               context,
@@ -195,13 +191,12 @@ export function endpointFactory(deps: () => HttpDeps) {
           response =
             spec.method === 'POST' && principal && key !== null
               ? await idempotent(
-                  { store: idempotency, partners },
+                  { store: idempotency, partners, clock },
                   {
                     scope: partnerId ?? '_platform',
                     key: idempotencyKey(key, principal),
                     requestHash: requestHash(spec.method, request, parsed.rawBody),
                     principal,
-                    now,
                     // Every keyed POST on a partner manages it; the others create partners (operators).
                     access: partnerId ? { kind: 'partner', partnerId, need: 'manage' } : { kind: 'platform' },
                   },

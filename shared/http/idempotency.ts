@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { AppError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { IdempotencyStore, PartnerRepository, StoredResponse } from '../app/ports.js';
-import { authorizeScope, type RequestScope } from '../app/access.js';
+import type { IdempotencyStore, StoredResponse } from '../app/ports.js';
+import { authorizeScope, type AccessDeps, type RequestScope } from '../app/access.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -59,19 +59,18 @@ const reused = () =>
  * request; a different request with the key is refused. 5xx responses are not kept, so a retry runs.
  */
 export async function idempotent(
-  deps: { store: IdempotencyStore; partners: PartnerRepository },
+  deps: AccessDeps & { store: IdempotencyStore },
   call: {
     scope: string;
     key: string;
     requestHash: string;
     principal: Principal;
-    now: Date;
     access: RequestScope;
   },
   run: () => Promise<HttpResponseInit>,
 ): Promise<HttpResponseInit> {
   // Nothing is written for a caller who may not act here: the access check comes first.
-  await authorizeScope(deps.partners, { principal: call.principal, now: call.now }, call.access);
+  await authorizeScope(deps, { principal: call.principal }, call.access);
   const { store } = deps;
   const deadline = Date.now() + WAIT_FOR_FIRST_MS;
   for (;;) {

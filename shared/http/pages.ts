@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { escapeHtml } from '../app/emails.js';
+import escapeHtml from 'escape-html';
 import type { SubscriptionSummary } from '../app/activation.js';
 import { html } from './responses.js';
 

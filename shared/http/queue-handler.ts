@@ -1,6 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
 import { isAppError } from '../domain/errors.js';
-import type { Clock } from '../app/ports.js';
 import type { MessageQueue, QueueDefinition, QueueMessage, QueueRetry } from '../app/queues/queue.js';
 import { createLogger, invocationSink, type Logger } from '../log.js';
 
@@ -22,14 +21,11 @@ export interface QueueHostDeps {
   retry: QueueRetry;
   /** The sender of a queue's messages (for deferrals: the message goes back on its own queue). */
   queue<T extends QueueMessage>(definition: QueueDefinition<T>): MessageQueue<T>;
-  clock: Clock;
 }
 
 export interface MessageContext {
   log: Logger;
   dequeueCount: number | undefined;
-  /** The moment the delivery is handled, from the composition root's clock. */
-  now: Date;
 }
 
 export interface QueueUseCase<T> {
@@ -67,12 +63,12 @@ export function queueHandlerFactory(deps: () => QueueHostDeps) {
         log.error('queue.message-malformed', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
         return;
       }
-      const { retry, queue, clock } = deps();
+      const { retry, queue } = deps();
       const message = parsed.data;
       const deferrals = deferralsOf(raw);
       const dequeueCount = dequeueCountOf(context);
       const scoped = log.with({ ...(message as Record<string, unknown>), dequeueCount, deferrals });
-      const delivery: MessageContext = { log: scoped, dequeueCount, now: clock() };
+      const delivery: MessageContext = { log: scoped, dequeueCount };
       try {
         const result = await useCase.handle(message, delivery);
         scoped.info(`${definition.name}.done`, { result });

@@ -2,9 +2,9 @@ import type { HttpRequest } from '@azure/functions';
 import type { Principal } from '../domain/principal.js';
 import type { CallContext } from '../app/ports.js';
 
-/** The use case's view of an authenticated request: who asks, its correlation id and its moment. */
-export function callContext(input: { principal: Principal; correlationId: string; now: Date }): CallContext {
-  return { principal: input.principal, correlationId: input.correlationId, now: input.now };
+/** The use case's view of an authenticated request: who asks, and its correlation id. */
+export function callContext(input: { principal: Principal; correlationId: string }): CallContext {
+  return { principal: input.principal, correlationId: input.correlationId };
 }
 
 /** The `If-Match` precondition, when the caller sent one. */

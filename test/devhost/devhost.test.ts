@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAzurite } from '../../scripts/local-stack/azurite.js';
-import { freePort } from '../../scripts/local-stack/ports.js';
+import { freePort } from '../../scripts/local-stack/net.js';
 import type { RunningService } from '../../scripts/local-stack/service.js';
 import { spawnDevHost, type DevHostService } from '../../scripts/devhost/spawn.js';
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { listen } from '../../scripts/local-stack/net.js';
 import { startTestStack } from './stack.js';
 
 /**
@@ -36,10 +36,10 @@ export default async function setup(project: TestProject) {
       (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
     );
   });
-  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  const port = await listen(control);
   project.provide('stack', {
     ...project.getProvidedContext().stack,
-    controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+    controlUrl: `http://127.0.0.1:${port}`,
   });
   return async () => {
     control.close();

@@ -3,8 +3,12 @@ import { eventually } from './eventually.js';
 
 export interface InboxMessage {
   id: string;
+  operationId: string;
+  from: string;
+  /** The first recipient; `recipients` has every `to`. */
   to: string;
   recipients: string[];
+  cc: string[];
   subject: string;
   html: string | null;
   plainText: string | null;
@@ -34,6 +38,9 @@ export function inbox(emailUrl: string) {
     async stats(): Promise<{
       sendAttempts: number;
       acceptedMessages: number;
+      duplicateSends: number;
+      faultedSends: number;
+      unauthorizedRequests: number;
       byOperationId: Record<string, number>;
     }> {
       return (await (await fetch(new URL('/_stats', emailUrl))).json()) as never;

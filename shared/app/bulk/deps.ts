@@ -6,6 +6,7 @@ import type {
   AuditLog,
   BulkJobStore,
   BulkQueue,
+  Clock,
   EmailQueue,
   PartnerPartition,
   PartnerRepository,
@@ -22,6 +23,7 @@ export interface BulkDeps {
   partition: PartnerPartition;
   assignments: AssignmentRepository;
   audit: AuditLog;
+  clock: Clock;
   emails: EmailQueue;
   invitations: InvitationTokens;
   policy: AssignmentPolicy;

@@ -21,6 +21,7 @@ export async function dryRun(
   chunks: BulkChunk[],
   ctx: CallContext,
 ): Promise<void> {
+  const now = deps.clock();
   const known = new Set<string>();
   for (let i = 0; i < chunks.length; i += LOOKUP_CONCURRENCY) {
     const found = await Promise.all(
@@ -32,7 +33,7 @@ export async function dryRun(
   }
   let state: PlanState = { partner, known };
   const planned = chunks.map((chunk) => {
-    const result = planChunk(state, job, chunk, ctx.now, ctx.correlationId);
+    const result = planChunk(state, job, chunk, now, ctx.correlationId);
     state = result.state;
     return { ...chunk, plan: result.plan };
   });
@@ -42,7 +43,7 @@ export async function dryRun(
       deps.jobs.recordChunkCounts(job.partnerId, job.jobId, chunk.index, {
         ...countOutcomes(chunk.plan.decisions),
         nextQueued: true, // nothing runs after a dry run
-        recordedAt: ctx.now.toISOString(),
+        recordedAt: now.toISOString(),
       }),
     ),
   );

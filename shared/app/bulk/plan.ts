@@ -4,10 +4,10 @@ import { planRows, type PlanState, type PlannedInput, type RowDecision } from '.
 import type { Partner } from '../../domain/partner.js';
 import { benefitForPrivilege } from '../../domain/seats.js';
 import { invitationTokenHash } from '../assignments.js';
-import { auditEvent } from '../audit.js';
+import { auditEvent, type AuditContext } from '../audit.js';
 import { BulkRowSchema } from '../bulk-row-schema.js';
 import { personIdFor } from '../ids.js';
-import type { BulkChunk, CallContext, ChunkPlan, EmailDispatchMessage, PartitionDocument } from '../ports.js';
+import type { BulkChunk, ChunkPlan, EmailDispatchMessage, PartitionDocument } from '../ports.js';
 import { deterministicUuid } from '../tokens.js';
 import { principalOf, type BulkDeps } from './deps.js';
 
@@ -116,7 +116,7 @@ export function documentsOf(
   plan: ChunkPlan,
 ): PartitionDocument[] {
   const at = new Date(plan.plannedAt);
-  const ctx: CallContext = { principal: principalOf(job), correlationId: plan.correlationId, now: at };
+  const ctx: AuditContext = { principal: principalOf(job), correlationId: plan.correlationId, at };
   const documents: PartitionDocument[] = [];
   for (const decision of plan.decisions) {
     const { personId, row } = decision;

@@ -67,19 +67,19 @@ export async function jobView(
 }
 
 async function loadJob(
-  deps: Pick<BulkDeps, 'jobs' | 'partners'>,
+  deps: Pick<BulkDeps, 'jobs' | 'partners' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
   jobId: string,
 ) {
-  await loadPartner(deps.partners, partnerId, ctx, 'read');
+  await loadPartner(deps, partnerId, ctx, 'read');
   const job = await deps.jobs.getJob(partnerId, jobId);
   if (!job) throw new AppError('not-found', `Bulk job ${jobId} was not found.`);
   return job;
 }
 
 export async function getBulkJob(
-  deps: Pick<BulkDeps, 'jobs' | 'partners' | 'assignments'>,
+  deps: Pick<BulkDeps, 'jobs' | 'partners' | 'assignments' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
   jobId: string,
@@ -104,7 +104,7 @@ function decodeCursor(cursor: string | undefined): { chunk: number; offset: numb
  * chunk's documents are all written); chunks with no row of the outcome asked for are not read.
  */
 export async function listBulkRows(
-  deps: Pick<BulkDeps, 'jobs' | 'partners'>,
+  deps: Pick<BulkDeps, 'jobs' | 'partners' | 'clock'>,
   ctx: CallContext,
   partnerId: string,
   jobId: string,

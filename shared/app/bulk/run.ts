@@ -30,7 +30,6 @@ async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promis
 async function decideAndCommit(
   deps: BulkDeps,
   message: BulkChunkMessage,
-  now: () => Date,
 ): Promise<{
   job: BulkJob;
   chunk: BulkChunk;
@@ -45,7 +44,7 @@ async function decideAndCommit(
     if (chunk.value.plan) {
       return { job, chunk: chunk.value, plan: chunk.value.plan, partner: partner.value, completion };
     }
-    const at = now();
+    const at = deps.clock();
     let plan: ChunkPlan;
     let decided: Partner = partner.value;
     try {
@@ -94,22 +93,19 @@ async function decideAndCommit(
  * counts recorded (the chunk is then done) and the next chunk queued. Every step is idempotent, so a
  * redelivered chunk changes nothing twice and one that failed halfway resumes where it stopped.
  */
-export async function processBulkChunk(
-  deps: BulkDeps,
-  message: BulkChunkMessage,
-  now: () => Date,
-): Promise<number> {
-  const committed = await decideAndCommit(deps, message, now);
+export async function processBulkChunk(deps: BulkDeps, message: BulkChunkMessage): Promise<number> {
+  const committed = await decideAndCommit(deps, message);
   if (!committed) return 0;
   const { job, plan, partner, completion } = committed;
   if (completion) {
     // Done: a late or duplicate delivery only makes sure the job goes on.
-    await followCompletion(deps, job, message, now);
+    await followCompletion(deps, job, message);
     return 0;
   }
-  if (message.chunk === 0 && !job.startedAt) await deps.jobs.markStarted(job.partnerId, job.jobId, now());
+  if (message.chunk === 0 && !job.startedAt)
+    await deps.jobs.markStarted(job.partnerId, job.jobId, deps.clock());
   await writeDocuments(deps, job, partner, plan);
-  await completeChunk(deps, job, message, plan, now);
+  await completeChunk(deps, job, message, plan);
   return plan.decisions.length;
 }
 
@@ -143,15 +139,14 @@ async function completeChunk(
   job: BulkJob,
   message: BulkChunkMessage,
   plan: ChunkPlan,
-  now: () => Date,
 ): Promise<void> {
   const last = message.chunk + 1 >= job.chunks;
   const first = await deps.jobs.recordChunkCounts(job.partnerId, job.jobId, message.chunk, {
     ...countOutcomes(plan.decisions),
     nextQueued: last,
-    recordedAt: now().toISOString(),
+    recordedAt: deps.clock().toISOString(),
   });
-  if (!first) return followCompletion(deps, job, message, now);
+  if (!first) return followCompletion(deps, job, message);
   if (last) return;
   await queueNextChunk(deps, job, message);
   await deps.jobs.markNextChunkQueued(job.partnerId, job.jobId, message.chunk);
@@ -164,11 +159,11 @@ const HANDOVER_GRACE_MS = 5_000;
  * A chunk another delivery completed: wait until it says the next chunk is queued. If it does not
  * within the grace period, that delivery died in between, and this one queues the next chunk for it.
  */
-async function followCompletion(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage, now: () => Date) {
+async function followCompletion(deps: BulkDeps, job: BulkJob, message: BulkChunkMessage) {
   for (;;) {
     const { completion } = await deps.jobs.loadChunk(job.partnerId, job.jobId, message.chunk);
     if (!completion || completion.nextQueued) return;
-    if (now().getTime() - new Date(completion.recordedAt).getTime() >= HANDOVER_GRACE_MS) {
+    if (deps.clock().getTime() - new Date(completion.recordedAt).getTime() >= HANDOVER_GRACE_MS) {
       await queueNextChunk(deps, job, message);
       await deps.jobs.markNextChunkQueued(job.partnerId, job.jobId, message.chunk);
       return;
@@ -191,13 +186,13 @@ export async function failBulkChunk(
   deps: BulkDeps,
   message: BulkChunkMessage,
   reason: string,
-  now: Date,
 ): Promise<void> {
+  const now = deps.clock();
   const failure = `The row could not be processed after several attempts (${reason}). Upload it again to retry.`;
   const loaded = await deps.jobs.loadChunk(message.partnerId, message.jobId, message.chunk);
   const { job, chunk, completion } = loaded;
   if (!job || !chunk) return;
-  if (completion) return followCompletion(deps, job, message, () => now); // done after all
+  if (completion) return followCompletion(deps, job, message); // done after all
   const plan = chunk.value.plan
     ? await withoutUnwrittenRows(
         deps,
@@ -207,7 +202,7 @@ export async function failBulkChunk(
         now,
       )
     : await commitFailedPlan(deps, job, chunk, failure, now, message.correlationId);
-  await completeChunk(deps, job, message, plan, () => now);
+  await completeChunk(deps, job, message, plan);
 }
 
 async function commitFailedPlan(

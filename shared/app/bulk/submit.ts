@@ -30,7 +30,8 @@ export async function submitBulkJob(
   upload: BulkUpload,
   options: { dryRun: boolean },
 ): Promise<BulkJobView> {
-  const { value: partner } = await loadPartner(deps.partners, partnerId, ctx, 'manage');
+  const now = deps.clock();
+  const { value: partner } = await loadPartner(deps, partnerId, ctx, 'manage');
   if (upload.rows.length === 0) throw new AppError('validation-failed', 'The upload has no rows.');
   if (upload.rows.length > BULK_LIMITS.maxRows) {
     throw new AppError(
@@ -54,7 +55,7 @@ export async function submitBulkJob(
     dryRun: options.dryRun,
     total: upload.rows.length,
     chunks: chunkCount(upload.rows.length),
-    createdAt: ctx.now.toISOString(),
+    createdAt: now.toISOString(),
     createdBy: {
       issuer: ctx.principal.issuer,
       subject: ctx.principal.subject,
@@ -73,7 +74,7 @@ export async function submitBulkJob(
   }
   await recordChange(
     deps.audit,
-    ctx,
+    { ...ctx, at: now },
     partnerId,
     options.dryRun ? 'bulk.dry-run' : 'bulk.submitted',
     { type: 'bulk-job', id: jobId },

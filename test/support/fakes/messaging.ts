@@ -15,6 +15,18 @@ import { clone } from './store.js';
 /** The app's real token derivation under a test secret (pure: nothing to fake). */
 export const TEST_INVITATIONS = hmacInvitationTokens('unit-test-invitation-secret-0123456789abcdef');
 
+/** Storage refuses a message over 64 KiB, counted as the base64 text the JSON queue sends. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+function refuseOversized(message: unknown): void {
+  const text = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
+  if (text.length > MAX_MESSAGE_BYTES) {
+    throw Object.assign(new Error(`The message is ${text.length} bytes; a queue takes at most 64 KiB.`), {
+      statusCode: 413,
+    });
+  }
+}
+
 export interface QueuedEmail {
   message: EmailDispatchMessage;
   options: { delaySeconds?: number } | undefined;
@@ -31,6 +43,7 @@ export class FakeEmailQueue implements EmailQueue {
       this.failNextEnqueue = null;
       throw error;
     }
+    refuseOversized(message);
     this.queued.push({
       message: clone(message),
       options: options === undefined ? undefined : clone(options),
@@ -93,6 +106,7 @@ export class FakeBulkQueue implements BulkQueue {
       this.failNextEnqueue = null;
       throw error;
     }
+    refuseOversized(message);
     this.messages.push(clone(message));
   }
 }

@@ -87,7 +87,7 @@ export class FakePartnerPartition implements PartnerPartition {
     for (const [index, write] of writes.entries()) {
       if (write.document.kind === 'audit') {
         const id = write.document.value.eventId;
-        if (audit.events.some((e) => e.eventId === id)) return { ok: false, index, status: 409 };
+        if (audit.has(partnerId, id)) return { ok: false, index, status: 409 };
         continue;
       }
       const { store, key } = this.locate(partnerId, write.document);
@@ -117,7 +117,7 @@ export class FakePartnerPartition implements PartnerPartition {
     if (failure) throw failure;
     for (const document of documents) {
       if (document.kind === 'audit') {
-        if (!this.stores.audit.events.some((e) => e.eventId === document.value.eventId)) {
+        if (!this.stores.audit.has(partnerId, document.value.eventId)) {
           this.stores.audit.events.push(clone(document.value));
         }
         continue;

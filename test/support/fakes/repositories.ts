@@ -15,7 +15,7 @@ import type {
   PersonRepository,
   Versioned,
 } from '../../../shared/app/ports.js';
-import { VersionedStore, clone, pageOf } from './store.js';
+import { VersionedStore, clone, compare, pageOf } from './store.js';
 
 export class FakePartnerRepository implements PartnerRepository {
   readonly store = new VersionedStore<Partner>();
@@ -43,7 +43,9 @@ export class FakePartnerRepository implements PartnerRepository {
 
   async create(partner: Partner): Promise<Versioned<Partner>> {
     if (this.store.has(partner.partnerId)) {
-      throw new AppError('already-exists', `Partner ${partner.partnerId} already exists.`);
+      throw new AppError('already-exists', `Partner ${partner.partnerId} already exists.`, {
+        partnerId: partner.partnerId,
+      });
     }
     return this.store.write(partner.partnerId, partner);
   }
@@ -56,10 +58,13 @@ export class FakePartnerRepository implements PartnerRepository {
     this.updateCalls++;
     const found = this.store.read(partnerId);
     if (!found) throw notFound(`Partner ${partnerId}`);
-    if (options.ifMatch !== undefined && options.ifMatch !== found.etag) {
+    // Like Cosmos DB: `*` matches any version, and a change that returns its input writes nothing.
+    if (options.ifMatch !== undefined && options.ifMatch !== '*' && options.ifMatch !== found.etag) {
       throw new AppError('precondition-failed', 'The partner changed since it was read.');
     }
-    return this.store.write(partnerId, change(found.value));
+    const next = change(found.value);
+    if (next === found.value) return found;
+    return this.store.write(partnerId, next);
   }
 
   async *listIds(): AsyncIterable<string> {
@@ -97,8 +102,11 @@ export class FakePersonRepository implements PersonRepository {
 
   async create(person: Person): Promise<Versioned<Person>> {
     const key = FakePersonRepository.key(person.partnerId, person.personId);
-    if (this.store.has(key))
-      throw new AppError('already-exists', `Person ${person.personId} already exists.`);
+    if (this.store.has(key)) {
+      throw new AppError('already-exists', `A person with the email ${person.email} is already associated.`, {
+        personId: person.personId,
+      });
+    }
     return this.store.write(key, person);
   }
 
@@ -113,7 +121,7 @@ export class FakePersonRepository implements PersonRepository {
   async delete(partnerId: string, personId: string, ifMatch?: string): Promise<void> {
     const key = FakePersonRepository.key(partnerId, personId);
     const found = this.store.read(key);
-    if (!found) throw notFound(`Person ${personId}`);
+    if (!found) return; // already gone: deleting is idempotent, as in Cosmos DB
     if (ifMatch !== undefined && found.etag !== ifMatch) {
       throw new AppError('precondition-failed', 'The person changed.');
     }
@@ -132,7 +140,9 @@ export class FakePersonRepository implements PersonRepository {
           [p.emailLower, p.firstName.toLowerCase(), p.lastName.toLowerCase()].some((field) =>
             field.includes(text),
           ),
-      );
+      )
+      // The Cosmos query orders by the lower-cased email.
+      .sort((a, b) => compare(a.emailLower, b.emailLower));
     return pageOf(matching, page);
   }
 }
@@ -192,7 +202,9 @@ export class FakeAssignmentRepository implements AssignmentRepository {
     const key = FakeAssignmentRepository.key(partnerId, assignmentId);
     const found = this.store.read(key);
     if (!found) throw notFound(`Assignment ${assignmentId}`);
-    return this.store.write(key, change(found.value));
+    const next = change(found.value);
+    if (next === found.value) return found; // unchanged: nothing written, as in the Cosmos adapter
+    return this.store.write(key, next);
   }
 
   async list(partnerId: string, query: AssignmentQuery, page: PageRequest): Promise<Page<Assignment>> {
@@ -200,7 +212,9 @@ export class FakeAssignmentRepository implements AssignmentRepository {
       .values()
       .filter((a) => a.partnerId === partnerId)
       .filter((a) => !query.status || a.status === query.status)
-      .filter((a) => !query.personId || a.personId === query.personId);
+      .filter((a) => !query.personId || a.personId === query.personId)
+      // The Cosmos query orders newest first.
+      .sort((a, b) => compare(b.assignedAt, a.assignedAt));
     return pageOf(matching, page);
   }
 
@@ -230,12 +244,22 @@ export class FakeAssignmentRepository implements AssignmentRepository {
 export class FakeAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
 
+  /** Whether the partner's partition holds the event (its id is the document id there). */
+  has(partnerId: string, eventId: string): boolean {
+    return this.events.some((e) => e.partnerId === partnerId && e.eventId === eventId);
+  }
+
   async record(event: AuditEvent): Promise<void> {
-    this.events.push(clone(event));
+    // Cosmos DB refuses a second document with the event's id: a redelivered event is kept once.
+    if (!this.has(event.partnerId, event.eventId)) this.events.push(clone(event));
   }
 
   async list(partnerId: string, page: PageRequest): Promise<Page<AuditEvent>> {
-    const newestFirst = this.events.filter((e) => e.partnerId === partnerId).reverse();
+    // Ordered by time like the Cosmos query; among equal times, the last recorded first.
+    const newestFirst = this.events
+      .filter((e) => e.partnerId === partnerId)
+      .reverse()
+      .sort((a, b) => compare(b.at, a.at));
     return pageOf(newestFirst, page);
   }
 }

@@ -1,18 +1,37 @@
 import type { Page, PageRequest, Versioned } from '../../../shared/app/ports.js';
+import { AppError } from '../../../shared/domain/errors.js';
 
 /** Every stored value is copied in and out, so a use case that mutates what it read is caught. */
 export const clone = <T>(value: T): T => structuredClone(value);
 
+/** Code-unit order, as Cosmos DB's ORDER BY compares strings. */
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function pageOf<T>(items: T[], page: PageRequest): Page<T> {
-  const start = page.cursor ? Number(page.cursor) : 0;
+  const start = page.cursor === undefined ? 0 : startOf(page.cursor);
   const end = start + page.limit;
   return { items: items.slice(start, end).map(clone), nextCursor: end < items.length ? String(end) : null };
 }
 
+/** Like the Cosmos adapters, a cursor this store never gave is the caller's mistake, not a first page. */
+function startOf(cursor: string): number {
+  if (!/^[1-9][0-9]*$/.test(cursor)) {
+    throw new AppError('validation-failed', 'The cursor is not one this API returned.', {}, [
+      { path: 'cursor', message: 'unknown cursor' },
+    ]);
+  }
+  return Number(cursor);
+}
+
+/**
+ * One counter for every store: in Cosmos DB no two writes share an ETag, so one document's ETag can
+ * never pass as another's If-Match (a per-store counter would give the partner and a person both "v1").
+ */
+let version = 0;
+
 /** A versioned in-memory document store: each write gets a new ETag. */
 export class VersionedStore<T> {
   private readonly documents = new Map<string, Versioned<T>>();
-  private version = 0;
 
   has(key: string): boolean {
     return this.documents.has(key);
@@ -24,8 +43,8 @@ export class VersionedStore<T> {
   }
 
   write(key: string, value: T): Versioned<T> {
-    this.version++;
-    const stored = { value: clone(value), etag: `"v${this.version}"` };
+    version++;
+    const stored = { value: clone(value), etag: `"v${version}"` };
     this.documents.set(key, stored);
     return clone(stored);
   }

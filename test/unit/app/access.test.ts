@@ -127,13 +127,13 @@ describe('loadPartner binds a designated administrator at its first call', () =>
   it('binds from the partner’s tenant with a domain-verified email, then matches on the object id alone', async () => {
     const partners = await repositoryWith('ada@contoso.com');
     const ada = anAdminOf('ada@contoso.com');
-    const loaded = await loadPartner(partners, 'contoso', { principal: ada, now: NOW }, 'manage');
+    const loaded = await loadPartner({ partners, clock: () => NOW }, 'contoso', { principal: ada }, 'manage');
     expect(loaded.value.programAdministrators).toEqual([
       { email: 'ada@contoso.com', objectId: ada.objectId, boundAt: NOW.toISOString() },
     ]);
     const laterWithoutEmail = { ...ada, email: 'someone.else@contoso.com', verifiedEmail: undefined };
     await expect(
-      loadPartner(partners, 'contoso', { principal: laterWithoutEmail, now: NOW }, 'manage'),
+      loadPartner({ partners, clock: () => NOW }, 'contoso', { principal: laterWithoutEmail }, 'manage'),
     ).resolves.toBeTruthy();
   });
 
@@ -141,7 +141,7 @@ describe('loadPartner binds a designated administrator at its first call', () =>
     const partners = await repositoryWith('ada@contoso.com');
     const unverified = anAdminOf('ada@contoso.com', { verifiedEmail: undefined });
     await rejectionOf(
-      loadPartner(partners, 'contoso', { principal: unverified, now: NOW }, 'read'),
+      loadPartner({ partners, clock: () => NOW }, 'contoso', { principal: unverified }, 'read'),
       'not-found',
     );
     expect((await partners.get('contoso'))!.value.programAdministrators[0]!.objectId).toBeNull();
@@ -155,7 +155,7 @@ describe('loadPartner binds a designated administrator at its first call', () =>
       verifiedEmail: 'ada@contoso.com',
     });
     await rejectionOf(
-      loadPartner(partners, 'contoso', { principal: impostor, now: NOW }, 'read'),
+      loadPartner({ partners, clock: () => NOW }, 'contoso', { principal: impostor }, 'read'),
       'not-found',
     );
     expect((await partners.get('contoso'))!.value.programAdministrators[0]!.objectId).toBeNull();
@@ -163,15 +163,28 @@ describe('loadPartner binds a designated administrator at its first call', () =>
 
   it('never rebinds: a second identity with the same verified email is refused once the first is bound', async () => {
     const partners = await repositoryWith('ada@contoso.com');
-    await loadPartner(partners, 'contoso', { principal: anAdminOf('ada@contoso.com'), now: NOW }, 'read');
+    await loadPartner(
+      { partners, clock: () => NOW },
+      'contoso',
+      { principal: anAdminOf('ada@contoso.com') },
+      'read',
+    );
     const second = anAdminOf('ada@contoso.com', { objectId: objectIdOf(CONTOSO_TENANT, 'a-new-account') });
-    await rejectionOf(loadPartner(partners, 'contoso', { principal: second, now: NOW }, 'read'), 'not-found');
+    await rejectionOf(
+      loadPartner({ partners, clock: () => NOW }, 'contoso', { principal: second }, 'read'),
+      'not-found',
+    );
   });
 
   it('answers not-found for a partner that does not exist', async () => {
     const partners = await repositoryWith('ada@contoso.com');
     await rejectionOf(
-      loadPartner(partners, 'nobody', { principal: anAdminOf('ada@contoso.com'), now: NOW }, 'read'),
+      loadPartner(
+        { partners, clock: () => NOW },
+        'nobody',
+        { principal: anAdminOf('ada@contoso.com') },
+        'read',
+      ),
       'not-found',
     );
   });
@@ -181,10 +194,10 @@ describe('authorizeScope', () => {
   it('needs an operator for the platform scope', async () => {
     const partners = new FakePartnerRepository();
     await expect(
-      authorizeScope(partners, { principal: anOperator(), now: NOW }, { kind: 'platform' }),
+      authorizeScope({ partners, clock: () => NOW }, { principal: anOperator() }, { kind: 'platform' }),
     ).resolves.toBeUndefined();
     await rejectionOf(
-      authorizeScope(partners, { principal: anAdminOf(), now: NOW }, { kind: 'platform' }),
+      authorizeScope({ partners, clock: () => NOW }, { principal: anAdminOf() }, { kind: 'platform' }),
       'forbidden',
     );
   });
@@ -194,10 +207,16 @@ describe('authorizeScope', () => {
     await partners.create(aPartner({ programAdministrators: [aBoundAdministrator('ada@contoso.com')] }));
     const scope = { kind: 'partner', partnerId: 'contoso', need: 'manage' } as const;
     await expect(
-      authorizeScope(partners, { principal: anAdminOf(), now: NOW }, scope),
+      authorizeScope({ partners, clock: () => NOW }, { principal: anAdminOf() }, scope),
     ).resolves.toBeUndefined();
-    await rejectionOf(authorizeScope(partners, { principal: aStranger(), now: NOW }, scope), 'not-found');
-    await rejectionOf(authorizeScope(partners, { principal: anOperator(), now: NOW }, scope), 'forbidden');
+    await rejectionOf(
+      authorizeScope({ partners, clock: () => NOW }, { principal: aStranger() }, scope),
+      'not-found',
+    );
+    await rejectionOf(
+      authorizeScope({ partners, clock: () => NOW }, { principal: anOperator() }, scope),
+      'forbidden',
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import {
 import type { CallContext } from '../../../shared/app/ports.js';
 import { hashToken, tokenMatches } from '../../../shared/app/tokens.js';
 import type { Partner } from '../../../shared/domain/partner.js';
+import type { Principal } from '../../../shared/domain/principal.js';
 import { activateSeat, grantSeat } from '../../../shared/domain/seats.js';
 import { LATER, NOW } from '../../support/mothers/clock.js';
 import { aCompetencyPartner, aPartner } from '../../support/mothers/partner.js';
@@ -19,6 +20,7 @@ import { withSlots } from '../../support/mothers/seats.js';
 import {
   FakeAssignmentRepository,
   FakeAuditLog,
+  FakeClock,
   FakeEmailQueue,
   FakePartnerRepository,
   FakePartnerPartition,
@@ -38,11 +40,16 @@ const alan = aPerson({
 /** Linus holds no Technical Contact slot. */
 const linus = aPerson({ personId: 'p-linus', email: 'linus@contoso.com', emailLower: 'linus@contoso.com' });
 
-const ctx = (now: Date = NOW, principal = anAdminOf('ada@contoso.com')): CallContext => ({
+const ctx = (principal = anAdminOf('ada@contoso.com')): CallContext => ({
   principal,
   correlationId: 'corr-1',
-  now,
 });
+
+/** The context of a call made at `time`: the world's clock is set to it first. */
+const callAt = (world: World, time: Date, principal?: Principal): CallContext => {
+  world.clock.set(time);
+  return ctx(principal);
+};
 
 interface World {
   deps: AssignmentDeps;
@@ -53,6 +60,7 @@ interface World {
   emails: FakeEmailQueue;
   partition: FakePartnerPartition;
   warnings: { event: string; fields: Record<string, unknown> }[];
+  clock: FakeClock;
 }
 
 /** Contoso (Action Pack, 3 seats) with grace in the first slot and alan in the second; linus has none. */
@@ -63,6 +71,7 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
   const audit = new FakeAuditLog();
   const emails = new FakeEmailQueue();
   const warnings: World['warnings'] = [];
+  const clock = new FakeClock(NOW);
   const partition = new FakePartnerPartition({ partners, people, assignments, audit });
   const deps: AssignmentDeps = {
     partners,
@@ -70,16 +79,20 @@ function aWorld(partner: Partner = withSlots(aPartner(), { first: 'p-grace', sec
     people,
     assignments,
     audit,
+    clock: clock.now,
     emails,
     invitations: TEST_INVITATIONS,
     policy: { cooldownDays: 90, invitationTtlDays: 30 },
     warn: (event, fields) => warnings.push({ event, fields }),
   };
-  return { deps, partners, people, assignments, audit, emails, partition, warnings };
+  return { deps, partners, people, assignments, audit, emails, partition, warnings, clock };
 }
 
 const grantTo = (world: World, personId: string, at: Date = NOW) =>
-  grantPrivilege(world.deps, ctx(at), 'contoso', { personId, privilege: 'visual-studio-subscriptions' });
+  grantPrivilege(world.deps, callAt(world, at), 'contoso', {
+    personId,
+    privilege: 'visual-studio-subscriptions',
+  });
 
 describe('grantPrivilege', () => {
   it('takes a seat, stores the invited assignment and queues the invitation with a token whose hash matches', async () => {
@@ -295,7 +308,7 @@ describe('grantPrivilege', () => {
   it('answers not-found to someone who is not an administrator of the partner, and takes no seat', async () => {
     const world = aWorld();
     await rejectionOf(
-      grantPrivilege(world.deps, ctx(NOW, aStranger()), 'contoso', {
+      grantPrivilege(world.deps, callAt(world, NOW, aStranger()), 'contoso', {
         personId: 'p-grace',
         privilege: 'visual-studio-subscriptions',
       }),
@@ -310,7 +323,7 @@ describe('revokeAssignment', () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
     const [loads, commits] = [world.partition.loads, world.partition.commits];
-    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     expect([world.partition.loads - loads, world.partition.commits - commits]).toEqual([1, 1]);
   });
 
@@ -322,7 +335,12 @@ describe('revokeAssignment', () => {
       if (commit === 3)
         world.partners.put({ ...world.partners.current('contoso'), name: 'Renamed meanwhile' });
     };
-    const revoked = await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    const revoked = await revokeAssignment(
+      world.deps,
+      callAt(world, LATER),
+      'contoso',
+      created.value.assignmentId,
+    );
     expect(revoked.value.status).toBe('revoked');
     const partner = world.partners.current('contoso');
     expect(partner.name).toBe('Renamed meanwhile');
@@ -335,7 +353,7 @@ describe('revokeAssignment', () => {
     const created = await grantTo(world, 'p-grace');
     const { assignmentId } = created.value;
 
-    const revoked = await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+    const revoked = await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', assignmentId);
 
     expect(revoked.value).toMatchObject({
       status: 'revoked',
@@ -369,7 +387,7 @@ describe('revokeAssignment', () => {
       activatedAt: NOW.toISOString(),
     }));
 
-    await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+    await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', assignmentId);
     expect(world.partners.current('contoso').seatLedger.live).toEqual([]);
     expect(world.partners.current('contoso').seatLedger.cooling).toEqual([
       { assignmentId, personId: 'p-grace', benefit: 'vs-professional', freesAt: '2025-06-08T12:00:00.000Z' },
@@ -380,10 +398,10 @@ describe('revokeAssignment', () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
     const { assignmentId } = created.value;
-    const first = await revokeAssignment(world.deps, ctx(LATER), 'contoso', assignmentId);
+    const first = await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', assignmentId);
     const second = await revokeAssignment(
       world.deps,
-      ctx(new Date(LATER.getTime() + 60_000)),
+      callAt(world, new Date(LATER.getTime() + 60_000)),
       'contoso',
       assignmentId,
     );
@@ -396,9 +414,9 @@ describe('revokeAssignment', () => {
   it('does not release a seat that a later grant took when revoking an already revoked assignment', async () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
-    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     const again = await grantTo(world, 'p-grace', LATER);
-    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     expect(world.partners.current('contoso').seatLedger.live.map((s) => s.assignmentId)).toEqual([
       again.value.assignmentId,
     ]);
@@ -416,7 +434,7 @@ describe('resendInvitation', () => {
     const created = await grantTo(world, 'p-grace');
     const before = world.partners.current('contoso');
     const [loads, commits] = [world.partition.loads, world.partition.commits];
-    await resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await resendInvitation(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     expect([world.partition.loads - loads, world.partition.commits - commits]).toEqual([1, 1]);
     expect(world.partners.current('contoso')).toEqual(before);
   });
@@ -429,7 +447,7 @@ describe('resendInvitation', () => {
       TEST_INVITATIONS.tokenFor({ partnerId: 'contoso', assignmentId, version });
     const firstToken = tokenOf(1);
 
-    const resent = await resendInvitation(world.deps, ctx(LATER), 'contoso', assignmentId);
+    const resent = await resendInvitation(world.deps, callAt(world, LATER), 'contoso', assignmentId);
 
     expect(resent.value.invitation).toMatchObject({
       version: 2,
@@ -457,16 +475,16 @@ describe('resendInvitation', () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
     const before = world.partners.current('contoso').seatLedger;
-    await resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await resendInvitation(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     expect(world.partners.current('contoso').seatLedger).toEqual(before);
   });
 
   it('refuses a revoked assignment with already-assigned and queues nothing', async () => {
     const world = aWorld();
     const created = await grantTo(world, 'p-grace');
-    await revokeAssignment(world.deps, ctx(LATER), 'contoso', created.value.assignmentId);
+    await revokeAssignment(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId);
     await rejectionOf(
-      resendInvitation(world.deps, ctx(LATER), 'contoso', created.value.assignmentId),
+      resendInvitation(world.deps, callAt(world, LATER), 'contoso', created.value.assignmentId),
       'already-assigned',
     );
     expect(world.emails.messages.map((m) => m.sequence)).toEqual([1, 2]);

@@ -143,7 +143,7 @@ describe('cachedHealth', () => {
     const health = cachedHealth(
       async () => aReport(++checks),
       5_000,
-      () => clock,
+      () => new Date(clock),
     );
     expect((await health()).checkedAt).toBe('check-1');
     clock = 4_999;
@@ -159,7 +159,7 @@ describe('cachedHealth', () => {
     const health = cachedHealth(
       () => new Promise((resolve) => (finish = () => resolve(aReport(++checks)))),
       5_000,
-      () => 0,
+      () => new Date(0),
     );
     const callers = [health(), health(), health()];
     finish();

@@ -63,7 +63,7 @@ function aWorld(assignment?: (a: Assignment) => Assignment): World {
     emails,
     links: new FakeLinks(),
     invitations: TEST_INVITATIONS,
-    now: clock.now,
+    clock: clock.now,
     policy: { emailStaleMinutes: 15 },
   };
   const message = { partnerId: 'contoso', assignmentId: 'a-1', sequence: 1, correlationId: 'corr-1' };
@@ -301,7 +301,7 @@ describe('requeueStaleEmails', () => {
     );
     const emails = new FakeEmailQueue();
     const clock = new FakeClock(minutesAfter(NOW, 60));
-    return { assignments, emails, deps: { assignments, emails, now: clock.now, policy } };
+    return { assignments, emails, deps: { assignments, emails, clock: clock.now, policy } };
   }
 
   it('re-queues only the stale emails, each under a new sequence', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderInvitation, renderRevocation } from '../../../shared/app/emails.js';
+import { renderInvitation, renderRevocation } from '../../../shared/app/emails.js';
 
 const LINK = 'https://subs.example/api/activate?partner=contoso&assignment=a-1&token=tok_-123';
 
@@ -20,14 +20,6 @@ const revocation = (overrides: Partial<Parameters<typeof renderRevocation>[0]> =
     firstName: 'Grace',
     ...overrides,
   });
-
-describe('escapeHtml', () => {
-  it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
-    );
-  });
-});
 
 describe('renderInvitation', () => {
   it('names the partner and the subscription level in the subject', () => {

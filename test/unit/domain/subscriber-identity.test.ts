@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activateAssignment,
-  assertInvitee,
-  bindSubscriber,
-  reissueInvitation,
-  type SignedInIdentity,
-} from '../../../shared/domain/assignment.js';
+import { reissueInvitation, type SignedInIdentity } from '../../../shared/domain/assignment.js';
+import { activateAssignment, assertInvitee, bindSubscriber } from '../../../shared/domain/invitation.js';
 import { INVITATION_POLICY, anAssignment } from '../../support/mothers/assignment.js';
 import { LATER, NOW } from '../../support/mothers/clock.js';
 import { aPartner } from '../../support/mothers/partner.js';

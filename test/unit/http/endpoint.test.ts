@@ -4,7 +4,6 @@ import { AppError } from '../../../shared/domain/errors.js';
 import type { EndpointInput } from '../../../shared/http/endpoint.js';
 import {
   ADMIN_TOKEN,
-  CLOCK_NOW,
   aRequest,
   aWrapper,
   anInvocation,
@@ -40,7 +39,7 @@ describe('endpoint(): what reaches the handler', () => {
     });
   });
 
-  it('hands the handler the parsed request, the caller, the clock’s moment and the correlation id', async () => {
+  it('hands the handler the parsed request, the caller and the correlation id, and no moment (use cases read their clock)', async () => {
     const { call, seen } = noteEndpoint();
     const { response } = await call(
       aRequest({
@@ -56,9 +55,9 @@ describe('endpoint(): what reaches the handler', () => {
       query: { dryRun: 'true' },
       body: { text: 'hello' },
       correlationId: 'corr-42',
-      now: CLOCK_NOW,
       principal: { email: 'ada@contoso.com' },
     });
+    expect(seen[0]).not.toHaveProperty('now');
     expect(new Headers(response.headers as Record<string, string>).get('x-correlation-id')).toBe('corr-42');
   });
 

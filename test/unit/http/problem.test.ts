@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors.js';
 import { PROBLEM_CONTENT_TYPE, STATUS_BY_CODE, problemResponse } from '../../../shared/http/problem.js';
 
-/** The error-code table of design/api.md, hard-coded; `method-not-allowed` is not in api.md. */
+/** The original contract's error-code table, hard-coded; docs/api.md adds `method-not-allowed`. */
 const API_MD_STATUS: Record<Exclude<ErrorCode, 'method-not-allowed'>, number> = {
   'validation-failed': 400,
   unauthenticated: 401,

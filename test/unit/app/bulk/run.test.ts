@@ -114,7 +114,7 @@ describe('processBulkChunk', () => {
       world,
       Array.from({ length: 100 }, (_, i) => row(`p${i}@contoso.com`, { privilege: MSDN })),
     );
-    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId));
     expect(world.jobs.loads).toEqual([0]);
     expect(world.partition.commits).toBe(1);
     expect(world.partners.current(PARTNER).seatLedger.live).toHaveLength(100);
@@ -290,7 +290,7 @@ describe('processBulkChunk', () => {
     expect(before.view.status).toBe('completed-with-errors');
 
     world.clock.set(LATER);
-    expect(await processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).toBe(0);
+    expect(await processBulkChunk(world.deps, messageFor(jobId))).toBe(0);
     expect(await snapshot(world, jobId)).toEqual(before);
   });
 
@@ -300,10 +300,7 @@ describe('processBulkChunk', () => {
     // At least once: each queued message handed out twice, concurrently, level after level.
     while (world.processed < world.queue.messages.length) {
       const message = world.queue.messages[world.processed++]!;
-      await Promise.all([
-        processBulkChunk(world.deps, message, world.clock.now),
-        processBulkChunk(world.deps, message, world.clock.now),
-      ]);
+      await Promise.all([processBulkChunk(world.deps, message), processBulkChunk(world.deps, message)]);
     }
     const perChunk = [0, 1, 2, 3, 4].map(
       (chunk) => world.queue.messages.filter((m) => m.chunk === chunk).length,
@@ -317,9 +314,9 @@ describe('processBulkChunk', () => {
   it('queues nothing for a late delivery of a done chunk whose next chunk has started', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(300));
-    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
-    await processBulkChunk(world.deps, messageFor(jobId, 1), world.clock.now);
-    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId, 0));
+    await processBulkChunk(world.deps, messageFor(jobId, 1));
+    await processBulkChunk(world.deps, messageFor(jobId, 0));
     expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
     expect(world.queue.messages.filter((m) => m.chunk === 2)).toHaveLength(1);
   });
@@ -328,17 +325,17 @@ describe('processBulkChunk', () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(150));
     world.queue.failNextEnqueue = new Error('the host died');
-    await expect(processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now)).rejects.toThrow('died');
+    await expect(processBulkChunk(world.deps, messageFor(jobId, 0))).rejects.toThrow('died');
     expect(world.jobs.completion(PARTNER, jobId, 0)).toEqual({
       nextQueued: false,
       recordedAt: NOW.toISOString(),
     });
     // Redelivered after the grace period: the next chunk is queued, once, and marked so.
     world.clock.advanceSeconds(6);
-    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId, 0));
     expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
     expect(world.jobs.completion(PARTNER, jobId, 0)?.nextQueued).toBe(true);
-    await processBulkChunk(world.deps, messageFor(jobId, 0), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId, 0));
     expect(world.queue.messages.filter((m) => m.chunk === 1)).toHaveLength(1);
   });
 
@@ -369,7 +366,7 @@ describe('processBulkChunk', () => {
         },
       });
     };
-    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId));
     expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
       [1, 'succeeded', null],
       [2, 'failed', 'no-seats-available'],
@@ -388,9 +385,7 @@ describe('processBulkChunk', () => {
     // The people are written, then the store fails before the assignments and events.
     world.partition.failCreateAll = (documents) =>
       documents.some((d) => d.kind === 'assignment') ? new Error('the database is unavailable') : null;
-    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
-      'unavailable',
-    );
+    await expect(processBulkChunk(world.deps, messageFor(jobId))).rejects.toThrow('unavailable');
     expect(world.people.store.values()).toHaveLength(3);
     expect(world.assignments.all()).toEqual([]);
     expect(world.emails.queued).toEqual([]);
@@ -399,7 +394,7 @@ describe('processBulkChunk', () => {
 
     world.partition.failCreateAll = null;
     world.clock.set(LATER);
-    expect(await processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).toBe(3);
+    expect(await processBulkChunk(world.deps, messageFor(jobId))).toBe(3);
     expect(world.partition.commits).toBe(1); // decided once, on the first try
     expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
       [1, 'succeeded', null],
@@ -421,7 +416,7 @@ describe('processBulkChunk', () => {
     rows[119] = row('mallory@fabrikam.com'); // row 120 fails
     const { jobId } = await submit(world, rows);
 
-    await processBulkChunk(world.deps, world.queue.messages[0]!, world.clock.now);
+    await processBulkChunk(world.deps, world.queue.messages[0]!);
     expect(world.jobs.recordedCounts(PARTNER, jobId, 0)).toEqual({ succeeded: 99, failed: 1, skipped: 0 });
     expect(world.jobs.recordedCounts(PARTNER, jobId, 1)).toBeNull();
     expect(world.queue.messages).toEqual([messageFor(jobId, 0), messageFor(jobId, 1)]);
@@ -430,7 +425,7 @@ describe('processBulkChunk', () => {
       counts: { total: 150, succeeded: 99, failed: 1, skipped: 0, pending: 50 },
     });
 
-    await processBulkChunk(world.deps, world.queue.messages[1]!, world.clock.now);
+    await processBulkChunk(world.deps, world.queue.messages[1]!);
     expect(world.jobs.recordedCounts(PARTNER, jobId, 1)).toEqual({ succeeded: 49, failed: 1, skipped: 0 });
     expect(world.queue.messages).toHaveLength(2);
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
@@ -447,9 +442,7 @@ describe('processBulkChunk', () => {
     const { jobId } = await submit(world, associations(3));
     world.partition.failCreateAll = () => new Error('the database is unavailable');
     world.clock.set(new Date(NOW.getTime() + 1_000));
-    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
-      'unavailable',
-    );
+    await expect(processBulkChunk(world.deps, messageFor(jobId))).rejects.toThrow('unavailable');
     expect(world.jobs.job(PARTNER, jobId).startedAt).toBe('2025-03-10T12:00:01.000Z');
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
       status: 'running',
@@ -462,7 +455,7 @@ describe('processBulkChunk', () => {
     const { jobId } = await submit(world, [row('grace@contoso.com'), row('alan@contoso.com')]);
     const partner = world.partners.current(PARTNER);
     world.partners.put({ ...partner, programAdministrators: [aBoundAdministrator('bob@contoso.com')] });
-    await processBulkChunk(world.deps, messageFor(jobId), world.clock.now);
+    await processBulkChunk(world.deps, messageFor(jobId));
     expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
       [1, 'failed', 'not-found'],
       [2, 'failed', 'not-found'],
@@ -473,8 +466,8 @@ describe('processBulkChunk', () => {
   it('does nothing for a job or chunk that does not exist', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(3));
-    expect(await processBulkChunk(world.deps, messageFor('no-such-job'), world.clock.now)).toBe(0);
-    expect(await processBulkChunk(world.deps, messageFor(jobId, 5), world.clock.now)).toBe(0);
+    expect(await processBulkChunk(world.deps, messageFor('no-such-job'))).toBe(0);
+    expect(await processBulkChunk(world.deps, messageFor(jobId, 5))).toBe(0);
     expect(world.partition.commits).toBe(0);
     expect(world.queue.messages).toHaveLength(1);
   });
@@ -488,11 +481,11 @@ describe('failBulkChunk', () => {
     world.deps.partition.existing = async () => {
       throw new Error('people store unavailable');
     };
-    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow(
-      'unavailable',
-    );
+    await expect(processBulkChunk(world.deps, messageFor(jobId))).rejects.toThrow('unavailable');
 
-    await failBulkChunk(world.deps, messageFor(jobId), 'people store unavailable', LATER);
+    world.clock.set(LATER);
+
+    await failBulkChunk(world.deps, messageFor(jobId), 'people store unavailable');
     const results = world.jobs.results(PARTNER, jobId);
     expect(results).toHaveLength(100);
     for (const result of results) {
@@ -512,7 +505,7 @@ describe('failBulkChunk', () => {
 
     // The job goes on and completes.
     world.deps.partition.existing = existing;
-    await processBulkChunk(world.deps, world.queue.messages[1]!, world.clock.now);
+    await processBulkChunk(world.deps, world.queue.messages[1]!);
     expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
       status: 'completed-with-errors',
       counts: { total: 102, succeeded: 2, failed: 100, skipped: 0, pending: 0 },
@@ -528,10 +521,12 @@ describe('failBulkChunk', () => {
       row('linus@contoso.com'), // new person: never written
     ]);
     world.partition.failCreateAll = () => new Error('the database refuses the writes');
-    await expect(processBulkChunk(world.deps, messageFor(jobId), world.clock.now)).rejects.toThrow('refuses');
+    await expect(processBulkChunk(world.deps, messageFor(jobId))).rejects.toThrow('refuses');
     expect(world.partners.current(PARTNER).seatLedger.live).toHaveLength(2); // taken by the commit
 
-    await failBulkChunk(world.deps, messageFor(jobId), 'the database refuses the writes', LATER);
+    world.clock.set(LATER);
+
+    await failBulkChunk(world.deps, messageFor(jobId), 'the database refuses the writes');
     expect(world.jobs.results(PARTNER, jobId).map((r) => [r.row, r.outcome, r.code, r.actions])).toEqual([
       [1, 'failed', 'processing-error', []],
       [2, 'failed', 'processing-error', ['matched']],
@@ -546,7 +541,8 @@ describe('failBulkChunk', () => {
   it('queues nothing after the last chunk, and the job reads completed-with-errors', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, [row('grace@contoso.com'), { email: 42 }]);
-    await failBulkChunk(world.deps, messageFor(jobId), 'poison', NOW);
+    world.clock.set(NOW);
+    await failBulkChunk(world.deps, messageFor(jobId), 'poison');
     expect(verdicts(world.jobs.results(PARTNER, jobId))).toEqual([
       [1, 'failed', 'processing-error'],
       [2, 'failed', 'processing-error'],
@@ -561,7 +557,8 @@ describe('failBulkChunk', () => {
     const world = aWorld();
     const { jobId } = await runJob(world, associations(2));
     const before = await snapshot(world, jobId);
-    await failBulkChunk(world.deps, messageFor(jobId), 'late poison', LATER);
+    world.clock.set(LATER);
+    await failBulkChunk(world.deps, messageFor(jobId), 'late poison');
     expect(await snapshot(world, jobId)).toEqual(before);
   });
 });

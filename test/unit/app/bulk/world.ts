@@ -88,6 +88,7 @@ export function aWorld(partner: Partner = aPartner(), ...people: Person[]): Worl
   const queue = new FakeBulkQueue();
   const uploads = new FakeUploadStore();
   const partition = new FakePartnerPartition({ partners, people: peopleRepo, assignments, audit, jobs });
+  const clock = new FakeClock(NOW);
   const deps: BulkDeps = {
     jobs,
     queue,
@@ -96,6 +97,7 @@ export function aWorld(partner: Partner = aPartner(), ...people: Person[]): Worl
     partition,
     assignments,
     audit,
+    clock: clock.now,
     emails,
     invitations: TEST_INVITATIONS,
     policy: { cooldownDays: 90, invitationTtlDays: 30 },
@@ -111,15 +113,14 @@ export function aWorld(partner: Partner = aPartner(), ...people: Person[]): Worl
     queue,
     uploads,
     partition,
-    clock: new FakeClock(NOW),
+    clock,
     processed: 0,
   };
 }
 
-export const ctx = (principal: Principal = anAdminOf('ada@contoso.com'), now: Date = NOW): CallContext => ({
+export const ctx = (principal: Principal = anAdminOf('ada@contoso.com')): CallContext => ({
   principal,
   correlationId: CORRELATION,
-  now,
 });
 
 export const jsonUpload = (rows: unknown[]) => ({
@@ -143,7 +144,7 @@ export async function runQueued(world: World): Promise<void> {
   while (world.processed < world.queue.messages.length) {
     const message = world.queue.messages[world.processed]!;
     world.processed++;
-    await processBulkChunk(world.deps, message, world.clock.now);
+    await processBulkChunk(world.deps, message);
   }
 }
 
