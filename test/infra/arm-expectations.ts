@@ -107,7 +107,6 @@ export const STABLE_SECRETS: Record<string, string> = {
   invitationSecret: 'INVITATION_SECRET',
 };
 
-/** The queue and container names the app's storage adapters declare (`export const X_QUEUE = '…'`). */
 /** Every queue is defined in its own home in shared/app/queues (imported, not parsed). */
 export const QUEUE_HOMES = join(ROOT, 'shared', 'app', 'queues');
 export const queueNames: string[] = (
