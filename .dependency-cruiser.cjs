@@ -1,4 +1,7 @@
-/** The layering is checked, not hoped for: the domain is pure, use cases depend on ports, not SDKs. */
+/**
+ * The layering is checked, not hoped for: the domain is pure, use cases depend on ports, not SDKs, and
+ * the dev host package depends on nothing of ours.
+ */
 module.exports = {
   forbidden: [
     {
@@ -61,6 +64,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^shared/', pathNot: '^shared/root\\.ts$' },
       to: { path: '^shared/root\\.ts$' },
+    },
+    {
+      name: 'devhost-package-stands-alone',
+      comment:
+        'packages/functions-devhost knows only the host contract (an app folder, host.json, settings, a storage connection): it imports nothing of the app or the scripts, only itself, npm packages and Node built-ins.',
+      severity: 'error',
+      from: { path: '^packages/functions-devhost/' },
+      to: {
+        pathNot: ['^packages/functions-devhost/', '^node_modules/'],
+        dependencyTypesNot: ['core'],
+      },
     },
     {
       name: 'no-circular',

@@ -20,7 +20,8 @@ export default defineConfig({
       {
         test: {
           name: 'services',
-          include: ['test/devhost/**/*.test.ts', 'test/integration/services/**/*.test.ts'],
+          // The dev host is its own workspace package, with its own tests and fixture app.
+          include: ['packages/functions-devhost/test/**/*.test.ts', 'test/integration/services/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { readPackageMain, resolveEntryFiles } from '../scripts/devhost/loader.js';
+import { readPackageMain, resolveEntryFiles } from 'functions-devhost';
 import { root } from './context.js';
 import { median, round } from './stats.js';
 

@@ -6,7 +6,7 @@
  * their revocation notices are due, as are the bulk grantees' invitations.
  */
 import { QueueClient } from '@azure/storage-queue';
-import { spawnDevHost, type DevHostService } from '../scripts/devhost/spawn.js';
+import { spawnDevHost, type DevHostService } from 'functions-devhost';
 import { freePort } from '../scripts/local-stack/net.js';
 import { root, type Bench } from './context.js';
 import { round, sleep } from './stats.js';

@@ -14,7 +14,7 @@ export interface ProcessPeak {
 }
 
 export interface RssPeak {
-  /** The process that runs the app: the descendant of functionsPid that runs scripts/devhost/main.ts. */
+  /** The process that runs the app: the descendant of functionsPid that runs the functions-devhost package's src/main.ts. */
   app: ProcessPeak;
   /** Every process of the tree, with its own peak. */
   tree: ProcessPeak[];
@@ -68,7 +68,7 @@ export function commandOf(pid: number): string {
 
 /** Which process of the tree runs the app: node running the dev host's main.ts, not the tsx CLI. */
 function appProcess(pids: number[], commands: Map<number, string>): number {
-  const runsHost = pids.filter((pid) => /devhost\/main\.ts/.test(commands.get(pid) ?? ''));
+  const runsHost = pids.filter((pid) => /functions-devhost\/src\/main\.ts/.test(commands.get(pid) ?? ''));
   const notCli = runsHost.filter((pid) => !/tsx\/dist\/cli\.[mc]?js/.test(commands.get(pid) ?? ''));
   return notCli[0] ?? runsHost[0] ?? pids[0]!;
 }

@@ -58,7 +58,7 @@ export const partnerRepository = lazy(() => new CosmosPartnerRepository(partners
 export const personRepository = lazy(() => new CosmosPersonRepository(partnersContainer));
 export const assignmentRepository = lazy(() => new CosmosAssignmentRepository(partnersContainer));
 export const auditLog = lazy(() => new CosmosAuditLog(partnersContainer, processLog));
-export const idempotencyStore = lazy(() => new CosmosIdempotencyStore(partnersContainer));
+export const idempotencyStore = lazy(() => new CosmosIdempotencyStore(partnersContainer, clock));
 export const bulkJobStore = lazy(() => new CosmosBulkJobStore(partnersContainer));
 const uploadStore = lazy(() => new BlobUploadStore(storage().container(BULK_UPLOADS_CONTAINER)));
 const emailSender = lazy(() => new AcsEmailSender(config().email, credential));

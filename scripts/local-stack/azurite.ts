@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
-import { spawnOwned } from './child.js';
+import { spawnOwned } from 'functions-devhost/process';
 import { waitForPort } from './net.js';
 import type { RunningService } from './service.js';
 

@@ -6,8 +6,8 @@ import { classifyCosmos, startProxy } from './proxy.js';
 import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
-import { spawnDevHost, type DevHostService } from '../devhost/spawn.js';
-import { spawnOwned } from './child.js';
+import { spawnDevHost, type DevHostService } from 'functions-devhost';
+import { spawnOwned } from 'functions-devhost/process';
 import { freePort, waitForPort } from './net.js';
 
 export interface StackPorts {

@@ -23,7 +23,9 @@ async function violations(files: Record<string, string>): Promise<string[]> {
     writeFileSync(join(base, path), text);
   }
   const result = await cruise(
-    ['shared', 'functions'].filter((dir) => Object.keys(files).some((f) => f.startsWith(dir))),
+    ['shared', 'functions', 'packages', 'scripts'].filter((dir) =>
+      Object.keys(files).some((f) => f.startsWith(dir)),
+    ),
     {
       ruleSet: { forbidden } as never,
       validate: true,
@@ -148,5 +150,28 @@ describe('layering rules', () => {
         'shared/root.ts': 'export const deps = 1;\n',
       }),
     ).toEqual(['only-functions-use-the-root: shared/adapters/back.ts -> shared/root.ts']);
+  });
+  it('the dev host package importing the scripts or the app fails; itself, an npm package or a Node built-in passes', async () => {
+    expect(
+      await violations({
+        'packages/functions-devhost/src/host.ts':
+          "import { a } from './a.js';\nimport { readFileSync } from 'node:fs';\nimport { sdk } from 'queue-sdk';\nexport const h = [a, readFileSync, sdk];\n",
+        'packages/functions-devhost/src/a.ts': 'export const a = 1;\n',
+        'packages/functions-devhost/src/spawn.ts':
+          "import { spawnOwned } from '../../../scripts/local-stack/child.js';\nexport const s = spawnOwned;\n",
+        'packages/functions-devhost/test/app.test.ts':
+          "import { rule } from '../../../shared/domain/rule.js';\nexport const r = rule;\n",
+        'node_modules/queue-sdk/package.json': '{ "name": "queue-sdk", "main": "index.js" }\n',
+        'node_modules/queue-sdk/index.js': 'exports.sdk = 1;\n',
+        // the other way round is how the local stack uses the package
+        'scripts/local-stack/stack.ts':
+          "import { a } from '../../packages/functions-devhost/src/a.js';\nexport const s = a;\n",
+        'scripts/local-stack/child.ts': 'export const spawnOwned = 1;\n',
+        'shared/domain/rule.ts': 'export const rule = 1;\n',
+      }),
+    ).toEqual([
+      'devhost-package-stands-alone: packages/functions-devhost/src/spawn.ts -> scripts/local-stack/child.ts',
+      'devhost-package-stands-alone: packages/functions-devhost/test/app.test.ts -> shared/domain/rule.ts',
+    ]);
   });
 });

@@ -132,7 +132,11 @@ export function describeAssignmentRepositoryContract(
       }
       await assignments.create(assignmentOf(partnerId, 'a-other-job', { bulkJobId: otherJobId }));
       await assignments.create(assignmentOf(partnerId, 'a-no-job'));
+      // Another partner's assignment under the same job id counts only for that partner.
+      const other = freshPartnerId();
+      await assignments.create(assignmentOf(other, 'a-elsewhere', { bulkJobId: jobId }));
       expect(await assignments.deliveryStates(partnerId, jobId)).toEqual({ queued: 1, sent: 2, failed: 1 });
+      expect(await assignments.deliveryStates(other, jobId)).toEqual({ queued: 1, sent: 0, failed: 0 });
       expect(await assignments.deliveryStates(partnerId, freshId('job'))).toEqual({
         queued: 0,
         sent: 0,

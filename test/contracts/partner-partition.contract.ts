@@ -189,14 +189,31 @@ export function describePartnerPartitionContract(
     it('tells which of the ids exist, by kind', async () => {
       const { partition } = await makeSubject();
       const partnerId = freshPartnerId();
-      // Ids unique to this test: the local emulator does not scope a query to its partitionKey option
-      // (Azure does), so the same ids in another partner would be found there.
-      const [person, assignment, missing] = [freshId('p'), freshId('a'), freshId('p')];
+      const other = freshPartnerId();
+      const [person, assignment, missing, othersOnly] = [
+        freshId('p'),
+        freshId('a'),
+        freshId('p'),
+        freshId('p'),
+      ];
       const result = await partition.commit(partnerId, [
         create(personDoc(partnerId, person)),
         create(assignmentDoc(partnerId, assignment)),
       ]);
       expect(result.ok).toBe(true);
+      // Another partner holding the same id, and one of its own: neither counts for this partner.
+      expect(
+        (
+          await partition.commit(other, [
+            create(personDoc(other, person)),
+            create(personDoc(other, othersOnly)),
+          ])
+        ).ok,
+      ).toBe(true);
+      expect(await partition.existing(partnerId, 'person', [othersOnly])).toEqual(new Set());
+      expect(await partition.existing(other, 'person', [person, othersOnly])).toEqual(
+        new Set([person, othersOnly]),
+      );
       expect(await partition.existing(partnerId, 'person', [person, missing, assignment])).toEqual(
         new Set([person]),
       );

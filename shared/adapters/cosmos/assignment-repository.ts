@@ -85,8 +85,11 @@ export class CosmosAssignmentRepository implements AssignmentRepository {
         .query<DeliveryState>(
           {
             query:
-              "SELECT VALUE c.delivery.state FROM c WHERE c.type = 'assignment' AND c.bulkJobId = @jobId",
-            parameters: [{ name: '@jobId', value: bulkJobId }],
+              "SELECT VALUE c.delivery.state FROM c WHERE c.partnerId = @partnerId AND c.type = 'assignment' AND c.bulkJobId = @jobId",
+            parameters: [
+              { name: '@partnerId', value: partnerId },
+              { name: '@jobId', value: bulkJobId },
+            ],
           },
           { partitionKey: partnerId },
         )

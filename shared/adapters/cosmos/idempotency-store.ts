@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
-import type { IdempotencyStore, StoredResponse } from '../../app/ports.js';
+import type { Clock, IdempotencyStore, StoredResponse } from '../../app/ports.js';
 import { cosmosCall, statusOf } from './documents.js';
 
 /** Kept for 48 h in Azure (item TTL; the container has TTL on with no default). */
@@ -20,7 +20,10 @@ interface IdempotencyDocument {
 }
 
 export class CosmosIdempotencyStore implements IdempotencyStore {
-  constructor(private readonly container: () => Promise<Container>) {}
+  constructor(
+    private readonly container: () => Promise<Container>,
+    private readonly clock: Clock,
+  ) {}
 
   async claim(scope: string, key: string, requestHash: string): ReturnType<IdempotencyStore['claim']> {
     const container = await this.container();
@@ -30,7 +33,7 @@ export class CosmosIdempotencyStore implements IdempotencyStore {
       type: 'idempotency',
       requestHash,
       state: 'pending',
-      createdAt: new Date().toISOString(),
+      createdAt: this.clock().toISOString(),
       ttl: RETENTION_SECONDS,
     };
     try {

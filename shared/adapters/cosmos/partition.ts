@@ -99,8 +99,11 @@ export class CosmosPartnerPartition implements PartnerPartition {
       container.items
         .query<string>(
           {
-            query: 'SELECT VALUE c.id FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@ids, c.id)',
+            // The partner filter repeats the partition key: the emulator ignores the option.
+            query:
+              'SELECT VALUE c.id FROM c WHERE c.partnerId = @partnerId AND c.type = @type AND ARRAY_CONTAINS(@ids, c.id)',
             parameters: [
+              { name: '@partnerId', value: partnerId },
               { name: '@type', value: kind },
               { name: '@ids', value: ids },
             ],

@@ -3,5 +3,5 @@ import { partnersContainer } from '../../../shared/root.js';
 import { describeIdempotencyStoreContract } from '../../contracts/idempotency-store.contract.js';
 
 describeIdempotencyStoreContract('Cosmos DB', () => ({
-  store: new CosmosIdempotencyStore(partnersContainer),
+  store: new CosmosIdempotencyStore(partnersContainer, () => new Date()),
 }));

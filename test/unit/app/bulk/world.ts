@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { BulkDeps } from '../../../../shared/app/bulk/deps.js';
+import { getBulkJob } from '../../../../shared/app/bulk/results.js';
 import { processBulkChunk } from '../../../../shared/app/bulk/run.js';
 import { submitBulkJob } from '../../../../shared/app/bulk/submit.js';
 import { personIdFor } from '../../../../shared/app/ids.js';
@@ -166,3 +167,16 @@ export function expectNothingStored(world: World): void {
   expect(world.uploads.saved).toEqual([]);
   expect(world.audit.events).toEqual([]);
 }
+
+/** What a chunk changed, to compare before and after it is delivered again. */
+export const snapshot = async (world: World, jobId: string) => ({
+  partner: world.partners.current(PARTNER),
+  people: await world.people.list(PARTNER, {}, { limit: 200 }),
+  assignments: world.assignments.all(),
+  audit: world.audit.events.length,
+  emails: world.emails.queued.length,
+  results: world.jobs.results(PARTNER, jobId),
+  counts: world.jobs.recordedCounts(PARTNER, jobId, 0),
+  queued: world.queue.messages.length,
+  view: await getBulkJob(world.deps, ctx(), PARTNER, jobId),
+});

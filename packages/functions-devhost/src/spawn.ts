@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnOwned } from '../local-stack/child.js';
-import type { RunningService } from '../local-stack/service.js';
+import { spawnOwned } from './process/child.js';
 import { readLocalSettings } from './config.js';
 
 /** Printed by main.ts when the host is ready; kept in sync with READY_MARKER there. */
@@ -11,6 +10,7 @@ const READY_MARKER = 'Dev host ready on ';
 
 export interface SpawnDevHostOptions {
   scriptRoot: string;
+  /** 0 lets the host pick a free port; `url` is then read from its readiness line. */
   port: number;
   /** Interface to listen on; default 127.0.0.1. */
   host?: string;
@@ -29,13 +29,17 @@ export interface SpawnDevHostOptions {
   localSettings?: boolean;
 }
 
-export interface DevHostService extends RunningService {
+/** A running dev host child, shaped like any other local service (an address and a stop). */
+export interface DevHostService {
+  /** The host's base URL, e.g. http://127.0.0.1:7071. */
+  readonly url: string;
   /** Process id of the child (leader of its process group). */
   readonly pid: number | undefined;
+  stop(): Promise<void>;
 }
 
 /**
- * Starts `scripts/devhost/main.ts` (under tsx) as an owned child process and resolves once it prints
+ * Starts this package's `main.ts` (under tsx) as an owned child process and resolves once it prints
  * its readiness line or answers `GET /admin/host/status`; rejects with the child's last output when
  * it exits first or the timeout passes.
  */
@@ -45,7 +49,7 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
   const mainScript = fileURLToPath(new URL('./main.ts', import.meta.url));
   const scriptRoot = resolve(options.scriptRoot);
   const host = options.host ?? '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
+  let url = `http://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
   const args = [
     tsxCli,
     mainScript,
@@ -81,7 +85,11 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
       tail.push(line);
       if (tail.length > 60) tail.shift();
       options.onOutput?.(line);
-      if (line.includes(READY_MARKER)) markReady();
+      const at = line.indexOf(READY_MARKER);
+      if (at >= 0) {
+        url = line.slice(at + READY_MARKER.length).trim();
+        markReady();
+      }
     },
   });
   const exited = new Promise<string>((resolveExit) => {
@@ -91,7 +99,8 @@ export async function spawnDevHost(options: SpawnDevHostOptions): Promise<DevHos
 
   let polling = true;
   const answered = (async () => {
-    while (polling) {
+    // with port 0 the address is unknown until the readiness line: only that line can tell
+    while (polling && options.port !== 0) {
       await new Promise((r) => setTimeout(r, 250));
       try {
         const response = await fetch(`${url}/admin/host/status`, { signal: AbortSignal.timeout(1000) });

@@ -1,7 +1,7 @@
 /**
  * Dev host CLI: runs a Functions app's real registrations without Azure Functions Core Tools.
  *
- *   tsx scripts/devhost/main.ts --script-root <dir> --port <n> [--host 127.0.0.1] [--main 'functions/*.ts']
+ *   tsx packages/functions-devhost/src/main.ts --script-root <dir> --port <n> [--host 127.0.0.1] [--main 'functions/*.ts']
  *
  * Prints `Dev host ready on http://<host>:<port>` once every function is registered and the server
  * listens. SIGTERM/SIGINT stop polling, let running invocations finish (3 s at most) and exit 0.
@@ -14,7 +14,7 @@ export const READY_MARKER = 'Dev host ready on ';
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: tsx scripts/devhost/main.ts --script-root <dir> [--port 7071] [--host 127.0.0.1] [--main <glob>] [--no-local-settings]\n`,
+    `${message}\nusage: tsx packages/functions-devhost/src/main.ts --script-root <dir> [--port 7071] [--host 127.0.0.1] [--main <glob>] [--no-local-settings]\n`,
   );
   process.exit(2);
 }

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseHostConfig,
-  withDevHostOptions,
-  parseTimeSpan,
-  resolveAppSettings,
-} from '../../scripts/devhost/config.js';
-import { compareRoutePrecedence, compileRoute, splitRequestPath } from '../../scripts/devhost/routes.js';
-import { formatSetCookie } from '../../scripts/devhost/http.js';
-import { parseSchedule } from '../../scripts/devhost/timers.js';
+import { parseHostConfig, withDevHostOptions, parseTimeSpan, resolveAppSettings } from '../src/config.js';
+import { compareRoutePrecedence, compileRoute, splitRequestPath } from '../src/routes.js';
+import { formatSetCookie } from '../src/http.js';
+import { parseSchedule } from '../src/timers.js';
 
 const match = (template: string, path: string) => compileRoute(template).match(splitRequestPath(path)!);
 
@@ -143,7 +138,7 @@ describe('Set-Cookie', () => {
 
 describe('host.json overrides from app settings', () => {
   it('AzureFunctionsJobHost__ settings override host.json values, case-insensitively', async () => {
-    const { applyHostOverrides, parseHostConfig } = await import('../../scripts/devhost/config.js');
+    const { applyHostOverrides, parseHostConfig } = await import('../src/config.js');
     const host = { extensions: { queues: { visibilityTimeout: '00:00:10', maxDequeueCount: 5 } } };
     const overridden = parseHostConfig(
       applyHostOverrides(host, {
