@@ -30,6 +30,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // Compiles infra/main.bicep once; each arm-*.test.ts checks one concern of the template.
+          globalSetup: ['test/setup/arm-template.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

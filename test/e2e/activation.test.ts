@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser, inputValue } from '../support/browser.js';
-import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { activationLinkIn, inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);

@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartner, testApp } from '../support/app.js';
-import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { activationLinkIn, inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPartner, testApp } from '../support/app.js';
-import { eventually, inbox } from '../support/inbox.js';
+import { inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 import { allRows } from '../support/bulk.js';
 
 const { stack, api } = testApp();

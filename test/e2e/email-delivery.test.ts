@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { anUnsentAssignment } from '../support/activation.js';
+import { appLog } from '../support/app-log.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
-import { eventually, inbox, queues } from '../support/inbox.js';
+import { inbox, queues } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);
 const storage = queues(stack.storageConnectionString);
+const log = appLog(stack.logFile);
 
 afterEach(() => mail.clearFaults());
 
@@ -25,12 +28,21 @@ describe('email dispatch', () => {
       token,
       correlationId: 'dup-test',
     };
+    const from = log.mark();
     await Promise.all([storage.send('email-dispatch', message), storage.send('email-dispatch', message)]);
 
     await eventually(async () => ((await deliveryOf(p, assignmentId)).state === 'sent' ? true : undefined));
-    // Give the second copy time to be processed too, then count.
-    await eventually(async () => ((await storage.peekAll('email-dispatch')).length === 0 ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Count only once the app reported both copies handled: whatever the second would send is sent by then.
+    await eventually(
+      async () => {
+        const done = log.events(
+          from,
+          (e) => e.event === 'email-dispatch.done' && e.assignmentId === assignmentId,
+        );
+        return done.length >= 2 ? true : undefined;
+      },
+      { what: 'both copies of the message to be handled' },
+    );
     expect(await mail.messages(person.email)).toHaveLength(1);
   });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { grantAndReadLink, submitProfile } from '../support/activation.js';
 import { testApp, type AssignmentBody } from '../support/app.js';
 import { TestBrowser } from '../support/browser.js';
-import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { activationLinkIn, inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The whole flow with every log line of the function app captured (the test stack writes them to

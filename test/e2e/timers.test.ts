@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { anUnsentAssignment } from '../support/activation.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
-import { activationLinkIn, eventually, inbox } from '../support/inbox.js';
+import { activationLinkIn, inbox } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 
 const { stack, api, operator } = testApp();
 const mail = inbox(stack.emailUrl);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allRows } from '../support/bulk.js';
 import { expectConsistent, expectOneInvitationEach } from '../support/consistency.js';
 import { createPartner, testApp } from '../support/app.js';
-import { eventually } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 import { cosmosProxy } from '../support/proxies.js';
 
 const { api } = testApp();
@@ -10,6 +10,7 @@ const cosmos = cosmosProxy();
 const ROWS = 2_000;
 const SEATS = 150;
 const GRANT_ROWS = 200;
+const OUTAGE_MS = 5_000;
 
 describe('Cosmos DB unreachable for 5 s in the middle of a 2,000-row bulk job', () => {
   it('the job completes: one outcome a row, seats equal the granted rows, nothing twice', async () => {
@@ -46,7 +47,8 @@ describe('Cosmos DB unreachable for 5 s in the middle of a 2,000-row bulk job', 
       { intervalMs: 20, what: 'the job to be under way' },
     );
     await cosmos.setReachable(false);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // The outage's length is the scenario itself (longer than the host's retries), not a wait for anything.
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     await cosmos.setReachable(true);
 
     const job = await eventually(

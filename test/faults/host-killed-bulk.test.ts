@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allRows } from '../support/bulk.js';
 import { expectConsistent, expectOneInvitationEach } from '../support/consistency.js';
 import { createPartner, testApp } from '../support/app.js';
-import { eventually } from '../support/inbox.js';
+import { eventually } from '../support/eventually.js';
 import { functionHost } from '../support/proxies.js';
 
 const { api } = testApp();

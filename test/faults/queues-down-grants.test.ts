@@ -3,9 +3,15 @@ import { assignmentRepository } from '../../shared/root.js';
 import { expectConsistent, expectOneInvitationEach } from '../support/consistency.js';
 import { createPartner, testApp } from '../support/app.js';
 import { queueProxy } from '../support/proxies.js';
+import { appLog } from '../support/app-log.js';
+import { eventually } from '../support/eventually.js';
+import { queues as storageQueues } from '../support/inbox.js';
 
 const { stack } = testApp();
 const queues = queueProxy();
+// The queues themselves, not through the proxy: only the app's traffic is faulted.
+const storage = storageQueues(stack.storageConnectionString);
+const log = appLog(stack.logFile);
 
 /** Fires a timer function now, through the host's admin API. */
 async function runTimer(name: string): Promise<void> {
@@ -40,8 +46,15 @@ describe('Storage queues down while grants are made', () => {
     await runTimer('requeue-stale-emails');
     const { live } = await expectConsistent(p, { liveAssignments: 4 });
     await expectOneInvitationEach(p, live);
+    const from = log.mark();
     await runTimer('requeue-stale-emails');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The admin API answers before the timer runs: wait for its report, then for what it queued to be sent.
+    await eventually(
+      async () =>
+        log.events(from, (e) => e.event === 'email.requeue-sweep.done').length > 0 ? true : undefined,
+      { what: 'the second sweep to finish' },
+    );
+    await storage.drained('email-dispatch');
     await expectOneInvitationEach(p, live);
   });
 });

@@ -3,7 +3,8 @@ import { newAssignment } from '../../shared/domain/assignment.js';
 import { hashToken } from '../../shared/app/tokens.js';
 import { assignmentRepository, invitationTokens } from '../../shared/root.js';
 import { createPartner, testApp, type PersonBody } from './app.js';
-import { activationLinkIn, eventually, inbox } from './inbox.js';
+import { activationLinkIn, inbox } from './inbox.js';
+import { eventually } from './eventually.js';
 import { inputValue, type Page, type TestBrowser } from './browser.js';
 
 /** Grants a subscription and returns the activation link from the email the person received. */

@@ -1,4 +1,5 @@
 import { testApp, type createPartner } from './app.js';
+import { eventually } from './eventually.js';
 
 export interface RowResult {
   row: number;
@@ -27,4 +28,50 @@ export async function allRows(p: Partner, jobId: string): Promise<RowResult[]> {
     cursor = page.body.rows.nextCursor;
   } while (cursor);
   return rows;
+}
+
+/** A bulk job as its URL answers it. */
+export interface BulkJobBody {
+  jobId: string;
+  status: string;
+  dryRun: boolean;
+  counts: { total: number; succeeded: number; failed: number; skipped: number; pending: number };
+  rows: { items: RowResult[]; nextCursor: string | null };
+  code?: string;
+  detail?: string;
+}
+
+export const BULK_CSV_HEADER = 'email,firstName,lastName,notificationEmail,technicalContact,privilege';
+
+/** Uploads a bulk job as its administrator: a string as CSV, anything else as JSON. */
+export function uploadBulk(
+  p: Partner,
+  body: string | object,
+  options: { dryRun?: boolean; contentType?: string } = {},
+) {
+  const isText = typeof body === 'string';
+  return testApp().api.request<BulkJobBody>(
+    'POST',
+    `${p.base}/bulk-assignments${options.dryRun ? '?dryRun=true' : ''}`,
+    {
+      as: p.admin,
+      ...(isText ? { rawBody: body } : { body }),
+      headers: { 'content-type': options.contentType ?? (isText ? 'text/csv' : 'application/json') },
+    },
+  );
+}
+
+/** Waits for a bulk job to complete and returns it. */
+export async function bulkJobFinished(p: Partner, jobId: string, timeoutMs = 120_000): Promise<BulkJobBody> {
+  return eventually(
+    async () => {
+      const job = await testApp().api.request<BulkJobBody>(
+        'GET',
+        `${p.base}/bulk-assignments/${jobId}?limit=1`,
+        { as: p.admin },
+      );
+      return job.body.status.startsWith('completed') ? job.body : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `bulk job ${jobId} to complete` },
+  );
 }

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { partnerRepository } from '../../shared/root.js';
 import { testApp, type AssignmentBody, type createPartner } from './app.js';
-import { eventually, inbox } from './inbox.js';
+import { inbox } from './inbox.js';
+import { eventually } from './eventually.js';
 
 type Partner = Awaited<ReturnType<typeof createPartner>>;
 

@@ -1,4 +1,5 @@
 import { QueueServiceClient } from '@azure/storage-queue';
+import { eventually } from './eventually.js';
 
 export interface InboxMessage {
   id: string;
@@ -12,20 +13,6 @@ export interface InboxMessage {
   html: string | null;
   plainText: string | null;
   receivedAt: string;
-}
-
-/** Waits until `check` returns a value (not undefined), polling; fails with the last state after the timeout. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
-  }
 }
 
 /** The local email endpoint's inbox and fault switches, as a test sees them. */
@@ -77,6 +64,21 @@ export function queues(connectionString: string) {
       const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
       return peekedMessageItems.map((item) =>
         JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8')),
+      );
+    },
+    /**
+     * Waits until the queue holds no message at all. Azurite counts the invisible ones too (being
+     * handled, or waiting for a retry), and the host deletes a message only once its function returned,
+     * so an empty queue means every delivery of every message has run.
+     */
+    async drained(name: string, options: { timeoutMs?: number } = {}): Promise<void> {
+      const queue = service.getQueueClient(name);
+      await eventually(
+        async () => {
+          if (!(await queue.exists())) return true;
+          return (await queue.getProperties()).approximateMessagesCount === 0 ? true : undefined;
+        },
+        { timeoutMs: options.timeoutMs ?? 60_000, intervalMs: 250, what: `queue ${name} to be drained` },
       );
     },
     async send(name: string, message: unknown): Promise<void> {
