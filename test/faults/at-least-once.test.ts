@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allRows } from '../support/bulk.js';
+import { allRows, bulkCsv, bulkJobFinished, uploadBulk } from '../support/bulk.js';
 import { expectConsistent } from '../support/consistency.js';
 import { createPartner, testApp, type AssignmentBody } from '../support/app.js';
 import { inbox, queues } from '../support/inbox.js';
@@ -42,30 +42,12 @@ describe('at-least-once delivery: every message twice, some out of order', () =>
     for (const id of [c, d]) {
       expect((await api.request('DELETE', `${p.base}/assignments/${id}`, { as: p.admin })).status).toBe(200);
     }
-    const csv = [
-      'email,firstName,lastName,notificationEmail,technicalContact,privilege',
-      ...Array.from(
-        { length: 250 },
-        (_, i) => `bulk${i}@${p.domain},B,${i},,,${i % 5 === 0 ? 'msdn-subscriptions' : ''}`,
-      ),
-    ].join('\n');
-    const job = await api.request<{ jobId: string }>('POST', `${p.base}/bulk-assignments`, {
-      as: p.admin,
-      rawBody: csv,
-      headers: { 'content-type': 'text/csv' },
-    });
-    expect(job.status).toBe(202);
-    await eventually(
-      async () => {
-        const read = await api.request<{ status: string }>(
-          'GET',
-          `${p.base}/bulk-assignments/${job.body.jobId}?limit=1`,
-          { as: p.admin },
-        );
-        return read.body.status.startsWith('completed') ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 300, what: 'the bulk job' },
+    const job = await uploadBulk(
+      p,
+      bulkCsv(250, (i) => `bulk${i}@${p.domain},B,${i},,,${i % 5 === 0 ? 'msdn-subscriptions' : ''}`),
     );
+    expect(job.status).toBe(202);
+    await bulkJobFinished(p, job.body.jobId, 120_000, 'the bulk job');
     const rows = await allRows(p, job.body.jobId);
     expect(rows.map((r) => r.row)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
     expect(rows.filter((r) => r.outcome !== 'succeeded')).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allRows } from '../support/bulk.js';
+import { allRows, bulkCsv, bulkJobFinished, uploadBulk } from '../support/bulk.js';
 import { expectConsistent, expectOneInvitationEach } from '../support/consistency.js';
 import { createPartner, testApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
@@ -20,18 +20,13 @@ describe('Cosmos DB unreachable for 5 s in the middle of a 2,000-row bulk job', 
         { benefit: 'vs-enterprise', seats: SEATS, startsOn: '2020-01-01', expiresOn: '2099-01-01' },
       ],
     });
-    const csv = [
-      'email,firstName,lastName,notificationEmail,technicalContact,privilege',
-      ...Array.from(
-        { length: ROWS },
-        (_, i) => `row${i + 1}@${p.domain},Row,${i + 1},,,${(i + 1) % 10 === 0 ? 'msdn-subscriptions' : ''}`,
+    const submitted = await uploadBulk(
+      p,
+      bulkCsv(
+        ROWS,
+        (i) => `row${i + 1}@${p.domain},Row,${i + 1},,,${(i + 1) % 10 === 0 ? 'msdn-subscriptions' : ''}`,
       ),
-    ].join('\n');
-    const submitted = await api.request<{ jobId: string }>('POST', `${p.base}/bulk-assignments`, {
-      as: p.admin,
-      rawBody: csv,
-      headers: { 'content-type': 'text/csv' },
-    });
+    );
     expect(submitted.status).toBe(202);
     const jobUrl = `${p.base}/bulk-assignments/${submitted.body.jobId}?limit=1`;
     const progress = async () =>
@@ -51,14 +46,11 @@ describe('Cosmos DB unreachable for 5 s in the middle of a 2,000-row bulk job', 
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     await cosmos.setReachable(true);
 
-    const job = await eventually(
-      async () => {
-        const read = await api.request<{ status: string; counts: Record<string, number> }>('GET', jobUrl, {
-          as: p.admin,
-        });
-        return read.status === 200 && read.body.status.startsWith('completed') ? read.body : undefined;
-      },
-      { timeoutMs: 180_000, intervalMs: 500, what: 'the job to complete after the outage' },
+    const job = await bulkJobFinished(
+      p,
+      submitted.body.jobId,
+      180_000,
+      'the job to complete after the outage',
     );
     const rows = await allRows(p, submitted.body.jobId);
     expect(rows.map((r) => r.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));

@@ -43,6 +43,11 @@ export interface BulkJobBody {
 
 export const BULK_CSV_HEADER = 'email,firstName,lastName,notificationEmail,technicalContact,privilege';
 
+/** A CSV bulk file: the header, then `rows` lines, each made by `line` from the row's 0-based index. */
+export function bulkCsv(rows: number, line: (i: number) => string): string {
+  return [BULK_CSV_HEADER, ...Array.from({ length: rows }, (_, i) => line(i))].join('\n');
+}
+
 /** Uploads a bulk job as its administrator: a string as CSV, anything else as JSON. */
 export function uploadBulk(
   p: Partner,
@@ -61,8 +66,13 @@ export function uploadBulk(
   );
 }
 
-/** Waits for a bulk job to complete and returns it. */
-export async function bulkJobFinished(p: Partner, jobId: string, timeoutMs = 120_000): Promise<BulkJobBody> {
+/** Waits for a bulk job to complete (reads that fail, as while a dependency is down, are waited past) and returns it. */
+export async function bulkJobFinished(
+  p: Partner,
+  jobId: string,
+  timeoutMs = 120_000,
+  what = `bulk job ${jobId} to complete`,
+): Promise<BulkJobBody> {
   return eventually(
     async () => {
       const job = await testApp().api.request<BulkJobBody>(
@@ -70,8 +80,8 @@ export async function bulkJobFinished(p: Partner, jobId: string, timeoutMs = 120
         `${p.base}/bulk-assignments/${jobId}?limit=1`,
         { as: p.admin },
       );
-      return job.body.status.startsWith('completed') ? job.body : undefined;
+      return job.status === 200 && job.body.status.startsWith('completed') ? job.body : undefined;
     },
-    { timeoutMs, intervalMs: 500, what: `bulk job ${jobId} to complete` },
+    { timeoutMs, intervalMs: 500, what },
   );
 }
