@@ -29,25 +29,20 @@ import {
 
 describe('local identity provider: issuers, discovery and TLS', () => {
   const local = useIdentityProvider();
-  let idp: RunningIdentityProvider;
-  let ca: string;
-  beforeAll(() => {
-    ({ idp, ca } = local);
-  });
 
   it('serves each tenant as its own issuer over HTTPS, with a certificate that chains to the generated CA', async () => {
-    expect(idp.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(idp.caCertPath).toBe(join(local.dataDir, 'ca.pem'));
-    expect(idp.homeTenantId).toBe(tenantIdFor(HOME_DOMAIN));
-    expect(idp.homeTenantId).toBe(HOME_TENANT_ID);
-    expect(idp.authority).toBe(`${idp.url}/organizations/v2.0`);
-    expect(idp.issuerTemplate).toBe(`${idp.url}/{tenantid}/v2.0`);
+    expect(local.idp.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(local.idp.caCertPath).toBe(join(local.dataDir, 'ca.pem'));
+    expect(local.idp.homeTenantId).toBe(tenantIdFor(HOME_DOMAIN));
+    expect(local.idp.homeTenantId).toBe(HOME_TENANT_ID);
+    expect(local.idp.authority).toBe(`${local.idp.url}/organizations/v2.0`);
+    expect(local.idp.issuerTemplate).toBe(`${local.idp.url}/{tenantid}/v2.0`);
 
     // Any GUID is a tenant, created on its first request: the home tenant, a domain's, a made-up one.
-    for (const tenantId of [idp.homeTenantId, CONTOSO, randomUUID()]) {
-      const issuer = idp.issuerFor(tenantId);
-      expect(issuer).toBe(`${idp.url}/${tenantId}/v2.0`);
-      const discovery = await discoveryOf(issuer, ca);
+    for (const tenantId of [local.idp.homeTenantId, CONTOSO, randomUUID()]) {
+      const issuer = local.idp.issuerFor(tenantId);
+      expect(issuer).toBe(`${local.idp.url}/${tenantId}/v2.0`);
+      const discovery = await discoveryOf(issuer, local.ca);
       expect(discovery.issuer).toBe(issuer);
       expect(discovery.authorization_endpoint).toBe(`${issuer}/auth`);
       expect(discovery.token_endpoint).toBe(`${issuer}/token`);
@@ -69,21 +64,26 @@ describe('local identity provider: issuers, discovery and TLS', () => {
       );
     }
     // A tenant id is a GUID; upper case is the same tenant.
-    expect(idp.issuerFor(CONTOSO.toUpperCase())).toBe(idp.issuerFor(CONTOSO));
-    expect(() => idp.issuerFor('contoso.com')).toThrow(/GUID/);
+    expect(local.idp.issuerFor(CONTOSO.toUpperCase())).toBe(local.idp.issuerFor(CONTOSO));
+    expect(() => local.idp.issuerFor('contoso.com')).toThrow(/GUID/);
     // There is no issuer at the root any more; a tenant segment that is not a GUID is a bad request, as
     // in Entra, and so is the issuer template itself: it is a pattern, not an address.
-    expect((await request(`${idp.url}/.well-known/openid-configuration`, { ca })).status).toBe(404);
     expect(
-      (await request(`${idp.url}/contoso.com/v2.0/.well-known/openid-configuration`, { ca })).status,
+      (await request(`${local.idp.url}/.well-known/openid-configuration`, { ca: local.ca })).status,
+    ).toBe(404);
+    expect(
+      (await request(`${local.idp.url}/contoso.com/v2.0/.well-known/openid-configuration`, { ca: local.ca }))
+        .status,
     ).toBe(400);
-    const template = await request(`${idp.issuerTemplate}/.well-known/openid-configuration`, { ca });
+    const template = await request(`${local.idp.issuerTemplate}/.well-known/openid-configuration`, {
+      ca: local.ca,
+    });
     expect(template.status).toBe(400);
     expect(JSON.parse(template.body)).toMatchObject({ error: 'invalid_request' });
 
-    const { authorized, cert } = await peerCertificate(idp.url, ca);
+    const { authorized, cert } = await peerCertificate(local.idp.url, local.ca);
     expect(authorized).toBe(true);
-    const caCert = new X509Certificate(ca);
+    const caCert = new X509Certificate(local.ca);
     const serverCert = new X509Certificate(cert.raw);
     expect(caCert.ca).toBe(true);
     expect(serverCert.ca).toBe(false);
@@ -93,16 +93,18 @@ describe('local identity provider: issuers, discovery and TLS', () => {
     expect(serverCert.checkHost('localhost')).toBe('localhost');
 
     // With the default roots only, the certificate is not trusted: the check above is a real one.
-    await expect(peerCertificate(idp.url)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    await expect(peerCertificate(local.idp.url)).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
   });
 
   it('has a front door whose discovery names the {tenantid} issuer template and its own endpoints (common is an alias)', async () => {
-    const tenantJwks = await jwksOf(idp.issuerFor(CONTOSO), ca);
+    const tenantJwks = await jwksOf(local.idp.issuerFor(CONTOSO), local.ca);
     for (const alias of ['organizations', 'common']) {
-      const base = `${idp.url}/${alias}/v2.0`;
-      const discovery = await discoveryOf(base, ca);
-      expect(discovery.issuer).toBe(`${idp.url}/{tenantid}/v2.0`);
-      expect(discovery.issuer).toBe(idp.issuerTemplate);
+      const base = `${local.idp.url}/${alias}/v2.0`;
+      const discovery = await discoveryOf(base, local.ca);
+      expect(discovery.issuer).toBe(`${local.idp.url}/{tenantid}/v2.0`);
+      expect(discovery.issuer).toBe(local.idp.issuerTemplate);
       expect(discovery.authorization_endpoint).toBe(`${base}/auth`);
       expect(discovery.token_endpoint).toBe(`${base}/token`);
       expect(discovery.jwks_uri).toBe(`${base}/jwks`);
@@ -116,12 +118,12 @@ describe('local identity provider: issuers, discovery and TLS', () => {
       expect(discovery.claims_supported).toEqual(expect.arrayContaining(['tid', 'oid', 'roles', 'xms_edov']));
 
       // Every tenant signs with the front door's keys (as Entra's do), and only public parts are served.
-      const jwks = (await getJson(String(discovery.jwks_uri), ca)) as unknown as JSONWebKeySet;
+      const jwks = (await getJson(String(discovery.jwks_uri), local.ca)) as unknown as JSONWebKeySet;
       expect(jwks).toEqual(tenantJwks);
       expect(jwks.keys.length).toBeGreaterThan(0);
       expect(jwks.keys.every((k) => !('d' in k) && !('p' in k))).toBe(true);
     }
-    expect(idp.jwksUri).toBe(`${idp.authority}/jwks`);
+    expect(local.idp.jwksUri).toBe(`${local.idp.authority}/jwks`);
   });
 });
 

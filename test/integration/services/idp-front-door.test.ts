@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI_CLIENT_ID, DEV_TENANT_PARAM } from '../../../scripts/idp/clients.js';
 import { browse, CookieJar, request } from '../../../scripts/idp/https-client.js';
-import type { RunningIdentityProvider } from '../../../scripts/idp/server.js';
 import { msalSystemFor } from '../../../scripts/idp/token-client.js';
 import { HOME_TENANT_ID, objectIdFor, tenantIdFor } from '../../../scripts/idp/users.js';
 import {
@@ -24,21 +23,16 @@ import {
 
 describe('local identity provider: the front door and code redemption', () => {
   const local = useIdentityProvider();
-  let idp: RunningIdentityProvider;
-  let ca: string;
-  beforeAll(() => {
-    ({ idp, ca } = local);
-  });
 
   it('front door authorization redirects (302) to the chosen tenant with the same parameters', async () => {
     const chosen = async (params: Record<string, string>) => {
       const query = new URLSearchParams({ client_id: CLI_CLIENT_ID, response_type: 'code', ...params });
-      const res = await request(`${idp.authority}/auth?${query.toString()}`, { ca });
+      const res = await request(`${local.idp.authority}/auth?${query.toString()}`, { ca: local.ca });
       expect(res.status).toBe(302);
       const location = new URL(String(res.headers.location));
       expect(location.search).toBe(`?${query.toString()}`);
       const match = /^\/([^/]+)\/v2\.0\/auth$/.exec(location.pathname);
-      expect(location.origin).toBe(idp.url);
+      expect(location.origin).toBe(local.idp.url);
       expect(match).not.toBeNull();
       return match![1];
     };
@@ -58,9 +52,9 @@ describe('local identity provider: the front door and code redemption', () => {
     expect(await chosen({ [DEV_TENANT_PARAM]: elsewhere })).toBe(elsewhere);
 
     const bad = await request(
-      `${idp.authority}/auth?client_id=${CLI_CLIENT_ID}&${DEV_TENANT_PARAM}=contoso`,
+      `${local.idp.authority}/auth?client_id=${CLI_CLIENT_ID}&${DEV_TENANT_PARAM}=contoso`,
       {
-        ca,
+        ca: local.ca,
       },
     );
     expect(bad.status).toBe(400);
@@ -68,7 +62,7 @@ describe('local identity provider: the front door and code redemption', () => {
   });
 
   it("runs the API's confidential client code flow with MSAL through the front door, refresh included", async () => {
-    const msal = msalSystemFor(idp.authority, ca);
+    const msal = msalSystemFor(local.idp.authority, local.ca);
     const app = new ConfidentialClientApplication({
       auth: { clientId: API_CLIENT_ID, clientSecret: API_CLIENT_SECRET, ...msal.auth },
       system: msal.system,
@@ -87,11 +81,11 @@ describe('local identity provider: the front door and code redemption', () => {
       nonce,
       loginHint: 'katherine.johnson@nasa.gov',
     });
-    expect(authUrl.startsWith(`${idp.authority}/auth?`)).toBe(true);
+    expect(authUrl.startsWith(`${local.idp.authority}/auth?`)).toBe(true);
     const nasa = tenantIdFor('nasa.gov');
 
     const done = await browse(authUrl, {
-      ca,
+      ca: local.ca,
       jar: new CookieJar(),
       isDestination: (location) => location.startsWith(`${API_REDIRECT_URI}?`),
     });
@@ -99,7 +93,7 @@ describe('local identity provider: the front door and code redemption', () => {
       throw new Error(`sign-in did not complete: ${done.status} ${done.body.slice(0, 200)}`);
     const params = new URL(done.location).searchParams;
     expect(params.get('state')).toBe(state);
-    expect(params.get('iss')).toBe(idp.issuerFor(nasa));
+    expect(params.get('iss')).toBe(local.idp.issuerFor(nasa));
 
     // MSAL redeems the code at the front door's token endpoint, which finds nasa's tenant.
     const result = await app.acquireTokenByCode({
@@ -114,7 +108,7 @@ describe('local identity provider: the front door and code redemption', () => {
     expect(result.account?.username).toBe('katherine.johnson@nasa.gov');
     expect(result.tenantId).toBe(nasa);
     expect(result.idTokenClaims).toMatchObject({
-      iss: idp.issuerFor(nasa),
+      iss: local.idp.issuerFor(nasa),
       aud: API_CLIENT_ID,
       tid: nasa,
       ver: '2.0',
@@ -131,9 +125,9 @@ describe('local identity provider: the front door and code redemption', () => {
     expect(idClaims).not.toHaveProperty('scp');
     expect(idClaims.oid).toBe(objectIdFor(nasa, 'katherine.johnson@nasa.gov'));
     expect(decodeProtectedHeader(result.idToken).alg).toBe('RS256');
-    await verifyIdToken(idp, ca, result.idToken, nasa, API_CLIENT_ID);
+    await verifyIdToken(local.idp, local.ca, result.idToken, nasa, API_CLIENT_ID);
 
-    const access = await verifyAccessToken(idp, ca, result.accessToken, nasa);
+    const access = await verifyAccessToken(local.idp, local.ca, result.accessToken, nasa);
     expect(access).toMatchObject({
       client_id: API_CLIENT_ID,
       azp: API_CLIENT_ID,
@@ -147,7 +141,7 @@ describe('local identity provider: the front door and code redemption', () => {
     // The refresh token MSAL keeps goes through the front door too, to the tenant that issued it.
     const refreshed = await app.acquireTokenSilent({ account: result.account!, scopes, forceRefresh: true });
     expect(refreshed.accessToken).not.toBe(result.accessToken);
-    const again = await verifyAccessToken(idp, ca, refreshed.accessToken, nasa);
+    const again = await verifyAccessToken(local.idp, local.ca, refreshed.accessToken, nasa);
     expect(again).toMatchObject({
       sub: idClaims.sub,
       tid: nasa,
@@ -160,43 +154,43 @@ describe('local identity provider: the front door and code redemption', () => {
     const tenantA = randomUUID();
     const tenantB = randomUUID();
     // A tenant-specific authorization endpoint means that tenant, whatever the e-mail's domain.
-    const { url, verifier } = await cliAuthorization(`${idp.issuerFor(tenantA)}/auth`, {
+    const { url, verifier } = await cliAuthorization(`${local.idp.issuerFor(tenantA)}/auth`, {
       login_hint: 'ada.lovelace@contoso.com',
     });
-    const { code, iss } = await codeFrom(url, ca, new CookieJar());
-    expect(iss).toBe(idp.issuerFor(tenantA));
+    const { code, iss } = await codeFrom(url, local.ca, new CookieJar());
+    expect(iss).toBe(local.idp.issuerFor(tenantA));
 
     // Tenants keep their own codes: B does not know A's.
-    const atB = await redeem(`${idp.issuerFor(tenantB)}/token`, ca, code, verifier);
+    const atB = await redeem(`${local.idp.issuerFor(tenantB)}/token`, local.ca, code, verifier);
     expect(atB.status).toBe(400);
     expect(atB.body.error).toBe('invalid_grant');
 
-    const viaFrontDoor = await redeem(`${idp.authority}/token`, ca, code, verifier);
+    const viaFrontDoor = await redeem(`${local.idp.authority}/token`, local.ca, code, verifier);
     expect(viaFrontDoor.status).toBe(200);
     const id = decodeJwt(viaFrontDoor.body.id_token!);
     expect(id).toMatchObject({
-      iss: idp.issuerFor(tenantA),
+      iss: local.idp.issuerFor(tenantA),
       tid: tenantA,
       email: 'ada.lovelace@contoso.com',
     });
     expect(id.oid).toBe(objectIdFor(tenantA, 'ada.lovelace@contoso.com'));
-    const access = await verifyAccessToken(idp, ca, viaFrontDoor.body.access_token!, tenantA);
+    const access = await verifyAccessToken(local.idp, local.ca, viaFrontDoor.body.access_token!, tenantA);
     expect(access.tid).toBe(tenantA);
 
     // The tenant's answer comes back verbatim, errors included: a code is spent once.
-    const replayed = await redeem(`${idp.authority}/token`, ca, code, verifier);
+    const replayed = await redeem(`${local.idp.authority}/token`, local.ca, code, verifier);
     expect(replayed.status).toBe(400);
     expect(replayed.body.error).toBe('invalid_grant');
-    const unknown = await redeem(`${idp.authority}/token`, ca, 'not-a-code', verifier);
+    const unknown = await redeem(`${local.idp.authority}/token`, local.ca, 'not-a-code', verifier);
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toBe('invalid_grant');
 
     // dev_tenant at a tenant's own endpoint can only name that tenant.
-    const other = await cliAuthorization(`${idp.issuerFor(tenantA)}/auth`, {
+    const other = await cliAuthorization(`${local.idp.issuerFor(tenantA)}/auth`, {
       login_hint: 'ada.lovelace@contoso.com',
       [DEV_TENANT_PARAM]: tenantB,
     });
-    const refused = await browse(other.url, { ca, jar: new CookieJar(), isDestination: toCli });
+    const refused = await browse(other.url, { ca: local.ca, jar: new CookieJar(), isDestination: toCli });
     if (refused.kind !== 'redirect') throw new Error('expected an error redirect');
     expect(new URL(refused.location).searchParams.get('error')).toBe('invalid_request');
   });
@@ -206,9 +200,9 @@ describe('local identity provider: the front door and code redemption', () => {
     const tenantB = randomUUID();
     const jar = new CookieJar();
     const signIn = async (tenantId: string, extra: Record<string, string>) => {
-      const { url, verifier } = await cliAuthorization(`${idp.issuerFor(tenantId)}/auth`, extra);
-      const { code } = await codeFrom(url, ca, jar);
-      const redeemed = await redeem(`${idp.authority}/token`, ca, code, verifier);
+      const { url, verifier } = await cliAuthorization(`${local.idp.issuerFor(tenantId)}/auth`, extra);
+      const { code } = await codeFrom(url, local.ca, jar);
+      const redeemed = await redeem(`${local.idp.authority}/token`, local.ca, code, verifier);
       expect(redeemed.status).toBe(200);
       return decodeJwt(redeemed.body.id_token!);
     };
@@ -221,8 +215,8 @@ describe('local identity provider: the front door and code redemption', () => {
 
     // A tenant the jar has no session with shows the sign-in page, with that tenant in the field.
     const tenantC = randomUUID();
-    const fresh = await browse((await cliAuthorization(`${idp.issuerFor(tenantC)}/auth`)).url, {
-      ca,
+    const fresh = await browse((await cliAuthorization(`${local.idp.issuerFor(tenantC)}/auth`)).url, {
+      ca: local.ca,
       jar,
       isDestination: toCli,
     });
@@ -232,7 +226,7 @@ describe('local identity provider: the front door and code redemption', () => {
   });
 
   it('requires PKCE and rejects an unknown resource, through the front door', async () => {
-    const base = new URL(`${idp.authority}/auth`);
+    const base = new URL(`${local.idp.authority}/auth`);
     base.search = new URLSearchParams({
       client_id: API_CLIENT_ID,
       response_type: 'code',
@@ -243,7 +237,7 @@ describe('local identity provider: the front door and code redemption', () => {
     }).toString();
     const isDestination = (location: string) => location.startsWith(`${API_REDIRECT_URI}?`);
 
-    const noPkce = await browse(base.href, { ca, jar: new CookieJar(), isDestination });
+    const noPkce = await browse(base.href, { ca: local.ca, jar: new CookieJar(), isDestination });
     if (noPkce.kind !== 'redirect') throw new Error('expected an error redirect');
     expect(new URL(noPkce.location).searchParams.get('error')).toBe('invalid_request');
     expect(new URL(noPkce.location).searchParams.get('error_description')).toContain('PKCE');
@@ -252,7 +246,7 @@ describe('local identity provider: the front door and code redemption', () => {
     withPkce.searchParams.set('code_challenge', (await new CryptoProvider().generatePkceCodes()).challenge);
     withPkce.searchParams.set('code_challenge_method', 'S256');
     withPkce.searchParams.set('resource', 'api://something-else');
-    const wrongResource = await browse(withPkce.href, { ca, jar: new CookieJar(), isDestination });
+    const wrongResource = await browse(withPkce.href, { ca: local.ca, jar: new CookieJar(), isDestination });
     if (wrongResource.kind !== 'redirect') throw new Error('expected an error redirect');
     expect(new URL(wrongResource.location).searchParams.get('error')).toBe('invalid_target');
   });

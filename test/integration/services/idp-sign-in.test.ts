@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CryptoProvider, PublicClientApplication } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI_CLIENT_ID, CLI_REDIRECT_URI, DEV_TENANT_PARAM } from '../../../scripts/idp/clients.js';
 import { browse, CookieJar, decodeHtml } from '../../../scripts/idp/https-client.js';
-import type { RunningIdentityProvider } from '../../../scripts/idp/server.js';
 import { msalSystemFor } from '../../../scripts/idp/token-client.js';
 import { tenantIdFor } from '../../../scripts/idp/users.js';
 import {
@@ -20,14 +19,9 @@ import {
 
 describe('local identity provider: sign-in pages and sessions', () => {
   const local = useIdentityProvider();
-  let idp: RunningIdentityProvider;
-  let ca: string;
-  beforeAll(() => {
-    ({ idp, ca } = local);
-  });
 
   it('shows a sign-in page with a tenant field without login_hint, explains mistakes, and completes the flow', async () => {
-    const msal = msalSystemFor(idp.authority, ca);
+    const msal = msalSystemFor(local.idp.authority, local.ca);
     const app = new PublicClientApplication({
       auth: { clientId: CLI_CLIENT_ID, ...msal.auth },
       system: msal.system,
@@ -45,10 +39,10 @@ describe('local identity provider: sign-in pages and sessions', () => {
         state,
         nonce,
       });
-      expect(authUrl.startsWith(`${idp.authority}/auth?`)).toBe(true);
+      expect(authUrl.startsWith(`${local.idp.authority}/auth?`)).toBe(true);
       expect(new URL(authUrl).searchParams.has('login_hint')).toBe(false);
       const jar = new CookieJar();
-      const signIn = await browse(authUrl, { ca, jar, isDestination: toCli });
+      const signIn = await browse(authUrl, { ca: local.ca, jar, isDestination: toCli });
       if (signIn.kind !== 'page')
         throw new Error(`expected the sign-in page, got a redirect to ${signIn.location}`);
       expect(signIn.status).toBe(200);
@@ -62,7 +56,7 @@ describe('local identity provider: sign-in pages and sessions', () => {
       );
       const submit = (form: Record<string, string>) =>
         browse(new URL(action!, signIn.url).href, {
-          ca,
+          ca: local.ca,
           jar,
           isDestination: toCli,
           method: 'POST',
@@ -115,7 +109,7 @@ describe('local identity provider: sign-in pages and sessions', () => {
       }),
     );
     expect(result.account?.username).toBe('margaret.hamilton@mit.edu');
-    const claims = await verifyAccessToken(idp, ca, result.accessToken, chosenTenant);
+    const claims = await verifyAccessToken(local.idp, local.ca, result.accessToken, chosenTenant);
     expect(claims).toMatchObject({
       tid: chosenTenant,
       email: 'margaret.hamilton@mit.edu',
@@ -127,7 +121,12 @@ describe('local identity provider: sign-in pages and sessions', () => {
     // No tenant typed: the tenant that owns the domain.
     const second = await start();
     const plain = await second.redeemWith(await second.submit({ email: 'margaret.hamilton@mit.edu' }));
-    const plainClaims = await verifyAccessToken(idp, ca, plain.accessToken, tenantIdFor('mit.edu'));
+    const plainClaims = await verifyAccessToken(
+      local.idp,
+      local.ca,
+      plain.accessToken,
+      tenantIdFor('mit.edu'),
+    );
     expect(plainClaims).not.toHaveProperty('roles');
     expect(plainClaims.xms_edov).toBe(true);
   });
@@ -137,12 +136,12 @@ describe('local identity provider: sign-in pages and sessions', () => {
     const tenantD = randomUUID();
     const signInOnPage = async (form: Record<string, string>) => {
       const jar = new CookieJar();
-      const { url, verifier } = await cliAuthorization(`${idp.issuerFor(tenantC)}/auth`);
-      const signInPage = await browse(url, { ca, jar, isDestination: toCli });
+      const { url, verifier } = await cliAuthorization(`${local.idp.issuerFor(tenantC)}/auth`);
+      const signInPage = await browse(url, { ca: local.ca, jar, isDestination: toCli });
       if (signInPage.kind !== 'page') throw new Error('expected the sign-in page');
       const action = /<form method="post" action="([^"]+)"/.exec(signInPage.body)![1]!;
       const done = await browse(new URL(action, signInPage.url).href, {
-        ca,
+        ca: local.ca,
         jar,
         isDestination: toCli,
         method: 'POST',
@@ -150,7 +149,7 @@ describe('local identity provider: sign-in pages and sessions', () => {
       });
       if (done.kind !== 'redirect') return done;
       const code = new URL(done.location).searchParams.get('code')!;
-      const redeemed = await redeem(`${idp.authority}/token`, ca, code, verifier);
+      const redeemed = await redeem(`${local.idp.authority}/token`, local.ca, code, verifier);
       expect(redeemed.status).toBe(200);
       return decodeJwt(redeemed.body.access_token!);
     };
@@ -174,9 +173,9 @@ describe('local identity provider: sign-in pages and sessions', () => {
   it('signs in again at the front door when login_hint, dev_operator or dev_tenant differs from the session', async () => {
     const jar = new CookieJar();
     const signIn = async (extra: Record<string, string>) => {
-      const { url, verifier } = await cliAuthorization(`${idp.authority}/auth`, extra);
-      const { code } = await codeFrom(url, ca, jar);
-      const redeemed = await redeem(`${idp.authority}/token`, ca, code, verifier);
+      const { url, verifier } = await cliAuthorization(`${local.idp.authority}/auth`, extra);
+      const { code } = await codeFrom(url, local.ca, jar);
+      const redeemed = await redeem(`${local.idp.authority}/token`, local.ca, code, verifier);
       expect(redeemed.status).toBe(200);
       return decodeJwt(redeemed.body.access_token!);
     };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI_CLIENT_ID } from '../../../scripts/idp/clients.js';
-import type { RunningIdentityProvider } from '../../../scripts/idp/server.js';
 import type { AccessTokenOptions } from '../../../scripts/idp/token-client.js';
 import {
   HOME_DOMAIN,
@@ -27,11 +26,6 @@ import {
 
 describe('local identity provider: tokens like Entra v2', () => {
   const local = useIdentityProvider();
-  let idp: RunningIdentityProvider;
-  let ca: string;
-  beforeAll(() => {
-    ({ idp, ca } = local);
-  });
   const { tokens, claimsIn } = local;
 
   it('issues Entra v2 tokens per tenant: iss, tid, oid, pairwise sub, ver; scp and azp in access tokens only', async () => {
@@ -39,7 +33,7 @@ describe('local identity provider: tokens like Entra v2', () => {
     const { access, id } = await claimsIn(CONTOSO, 'Ada.Lovelace@Contoso.com');
     const email = 'ada.lovelace@contoso.com';
 
-    expect(access.iss).toBe(idp.issuerFor(CONTOSO));
+    expect(access.iss).toBe(local.idp.issuerFor(CONTOSO));
     expect(access.aud).toBe(AUDIENCE);
     expect(access.exp! - access.iat!).toBe(3600);
     expect(access.iat!).toBeGreaterThanOrEqual(before - 1);
@@ -63,7 +57,7 @@ describe('local identity provider: tokens like Entra v2', () => {
 
     // The ID token names the same user in the same tenant, for the client, without scp.
     expect(id).toMatchObject({
-      iss: idp.issuerFor(CONTOSO),
+      iss: local.idp.issuerFor(CONTOSO),
       aud: CLI_CLIENT_ID,
       tid: CONTOSO,
       ver: '2.0',
@@ -89,7 +83,7 @@ describe('local identity provider: tokens like Entra v2', () => {
     expect(colleague.sub).not.toBe(access.sub);
     const elsewhere = decodeJwt((await tokens('ada.lovelace@fabrikam.com')).accessToken);
     expect(elsewhere.tid).toBe(tenantIdFor('fabrikam.com'));
-    expect(elsewhere.iss).toBe(idp.issuerFor(tenantIdFor('fabrikam.com')));
+    expect(elsewhere.iss).toBe(local.idp.issuerFor(tenantIdFor('fabrikam.com')));
   });
 
   it('the same e-mail address in two tenants is two users: different oid, sub and issuer', async () => {
@@ -99,7 +93,7 @@ describe('local identity provider: tokens like Entra v2', () => {
 
     expect(impostor.access.email).toBe(owner.access.email);
     expect(impostor.access.tid).toBe(attacker);
-    expect(impostor.access.iss).toBe(idp.issuerFor(attacker));
+    expect(impostor.access.iss).toBe(local.idp.issuerFor(attacker));
     expect(impostor.access.oid).not.toBe(owner.access.oid);
     expect(impostor.access.sub).not.toBe(owner.access.sub);
     expect(impostor.id.oid).toBe(impostor.access.oid);
@@ -109,7 +103,7 @@ describe('local identity provider: tokens like Entra v2', () => {
 
     // Signed with the same keys, but the token names its own issuer: it does not pass for contoso's.
     const impostorToken = (await tokens('ada.lovelace@contoso.com', { tenant: attacker })).accessToken;
-    await expect(verifyAccessToken(idp, ca, impostorToken, CONTOSO)).rejects.toMatchObject({
+    await expect(verifyAccessToken(local.idp, local.ca, impostorToken, CONTOSO)).rejects.toMatchObject({
       code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
       claim: 'iss',
     });
@@ -170,7 +164,11 @@ describe('local identity provider: tokens like Entra v2', () => {
       tenant: attacker,
       operator: true,
     });
-    expect(access).toMatchObject({ tid: attacker, iss: idp.issuerFor(attacker), roles: [OPERATOR_ROLE] });
+    expect(access).toMatchObject({
+      tid: attacker,
+      iss: local.idp.issuerFor(attacker),
+      roles: [OPERATOR_ROLE],
+    });
     expect(access.oid).not.toBe(objectIdFor(HOME_TENANT_ID, 'grace.hopper@navy.mil'));
     expect(access).not.toHaveProperty('xms_edov');
     expect(id).toMatchObject({ tid: attacker, roles: [OPERATOR_ROLE] });
@@ -183,13 +181,15 @@ describe('local identity provider: tokens like Entra v2', () => {
       redirectUri: API_REDIRECT_URI,
     });
     const nasa = tenantIdFor('nasa.gov');
-    const id = await verifyIdToken(idp, ca, issued.idToken, nasa, API_CLIENT_ID);
+    const id = await verifyIdToken(local.idp, local.ca, issued.idToken, nasa, API_CLIENT_ID);
     expect(id).toMatchObject({ aud: API_CLIENT_ID, tid: nasa, email: 'dorothy.vaughan@nasa.gov' });
-    const access = await verifyAccessToken(idp, ca, issued.accessToken, nasa);
+    const access = await verifyAccessToken(local.idp, local.ca, issued.accessToken, nasa);
     expect(access).toMatchObject({ azp: API_CLIENT_ID, aud: AUDIENCE, sub: id.sub });
     // An ID token is not an access token for the API: its aud is the client.
     await expect(
-      jwtVerify(issued.idToken, createLocalJWKSet(await jwksOf(idp.authority, ca)), { audience: AUDIENCE }),
+      jwtVerify(issued.idToken, createLocalJWKSet(await jwksOf(local.idp.authority, local.ca)), {
+        audience: AUDIENCE,
+      }),
     ).rejects.toMatchObject({ claim: 'aud' });
   });
 });
