@@ -11,6 +11,7 @@ import {
   aWorld,
   associations,
   ctx,
+  everyRuleRows,
   existing,
   expectNothingStored,
   row,
@@ -23,18 +24,7 @@ import {
 describe('submitBulkJob with dryRun', () => {
   /** Rows exercising every rule, for Action Pack with 2 seats and alan already in the second slot. */
   const mixedRows = (): unknown[] => [
-    { email: 'bad@contoso.com', firstName: '', lastName: 'X' }, // validation-failed
-    row('grace@contoso.com', { technicalContact: 'first', privilege: AP }), // ok, seat 1
-    row('eve@fabrikam.com'), // email-domain-not-verified
-    row('alan@contoso.com', { technicalContact: 'second' }), // skipped
-    row('linus@contoso.com', { technicalContact: 'first' }), // slot-taken
-    row('alan@contoso.com', { privilege: AP }), // ok, seat 2
-    row('linus@contoso.com', { privilege: AP }), // technical-contact-required
-    row('linus@contoso.com', { technicalContact: 'third' }), // ok
-    row('linus@contoso.com', { privilege: MSDN }), // privilege-not-in-program
-    row('linus@contoso.com', { privilege: AP }), // no-seats-available
-    row('grace@contoso.com', { privilege: AP }), // already-assigned
-    row('margaret@contoso.com'), // ok
+    ...everyRuleRows(),
     { email: 'x@contoso.com', firstName: 'X', lastName: 'Y', department: 'R&D' }, // validation-failed
   ];
   const mixedWorld = () => {

@@ -10,14 +10,26 @@ import { PARTNER, aWorld, associations, ctx, jsonUpload, row, runJob, submit, wi
 /** What a completed chunk's record holds beside its counts. */
 const DONE = { nextQueued: true, recordedAt: NOW.toISOString() };
 
+/** Records chunk `index` of the job as done with these counts. */
+const chunkDone = (
+  world: ReturnType<typeof aWorld>,
+  jobId: string,
+  index: number,
+  counts: { succeeded: number; failed: number; skipped: number },
+) => world.jobs.recordChunkCounts(PARTNER, jobId, index, { ...counts, ...DONE });
+
+/** The job as its administrator reads it. */
+const jobOf = (world: ReturnType<typeof aWorld>, jobId: string) =>
+  getBulkJob(world.deps, ctx(), PARTNER, jobId);
+
 describe('getBulkJob', () => {
   it('sums the recorded chunk counts; pending is the total less the rows done', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(250));
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 90, failed: 6, skipped: 4, ...DONE });
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 2, { succeeded: 45, failed: 0, skipped: 5, ...DONE });
+    await chunkDone(world, jobId, 0, { succeeded: 90, failed: 6, skipped: 4 });
+    await chunkDone(world, jobId, 2, { succeeded: 45, failed: 0, skipped: 5 });
 
-    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toEqual({
+    expect(await jobOf(world, jobId)).toEqual({
       jobId,
       partnerId: PARTNER,
       dryRun: false,
@@ -28,8 +40,8 @@ describe('getBulkJob', () => {
       source: { format: 'json', bytes: jsonUpload(associations(250)).raw.length, blobName: null },
     });
 
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 100, failed: 0, skipped: 0, ...DONE });
-    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+    await chunkDone(world, jobId, 1, { succeeded: 100, failed: 0, skipped: 0 });
+    expect(await jobOf(world, jobId)).toMatchObject({
       status: 'completed-with-errors',
       counts: { total: 250, succeeded: 235, failed: 6, skipped: 9, pending: 0 },
     });
@@ -38,9 +50,9 @@ describe('getBulkJob', () => {
   it('reads completed when every chunk is counted without failures', async () => {
     const world = aWorld();
     const { jobId } = await submit(world, associations(150));
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 0, { succeeded: 100, failed: 0, skipped: 0, ...DONE });
-    await world.jobs.recordChunkCounts(PARTNER, jobId, 1, { succeeded: 10, failed: 0, skipped: 40, ...DONE });
-    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+    await chunkDone(world, jobId, 0, { succeeded: 100, failed: 0, skipped: 0 });
+    await chunkDone(world, jobId, 1, { succeeded: 10, failed: 0, skipped: 40 });
+    expect(await jobOf(world, jobId)).toMatchObject({
       status: 'completed',
       counts: { total: 150, succeeded: 110, failed: 0, skipped: 40, pending: 0 },
     });
@@ -58,7 +70,7 @@ describe('getBulkJob', () => {
       'c',
     );
     world.jobs.chunks.write(`${PARTNER}/${jobId}/0`, { ...stored.value, plan });
-    expect(await getBulkJob(world.deps, ctx(), PARTNER, jobId)).toMatchObject({
+    expect(await jobOf(world, jobId)).toMatchObject({
       status: 'queued',
       counts: { total: 3, succeeded: 0, failed: 0, skipped: 0, pending: 3 },
     });
@@ -82,7 +94,7 @@ describe('the job’s emails', () => {
     const [first, second] = world.assignments.all();
     world.assignments.put({ ...first!, delivery: { ...first!.delivery, state: 'sent' } });
     world.assignments.put({ ...second!, delivery: { ...second!.delivery, state: 'failed' } });
-    expect((await getBulkJob(world.deps, ctx(), PARTNER, jobId)).emails).toEqual({
+    expect((await jobOf(world, jobId)).emails).toEqual({
       queued: 1,
       sent: 1,
       failed: 1,

@@ -13,6 +13,7 @@ import {
   aWorld,
   associations,
   ctx,
+  everyRuleRows,
   existing,
   idOf,
   messageFor,
@@ -146,20 +147,7 @@ describe('processBulkChunk: deciding the rows', () => {
 
   it('fails each bad row alone with its code while the rows after it succeed', async () => {
     const world = aWorld(withSeats(aPartner(), 2));
-    const { results } = await runJob(world, [
-      { email: 'bad@contoso.com', firstName: '', lastName: 'X' }, // 1 validation
-      row('grace@contoso.com', { technicalContact: 'first', privilege: AP }), // 2 ok, seat 1
-      row('eve@fabrikam.com'), // 3 outside the verified domain
-      row('alan@contoso.com', { technicalContact: 'second' }), // 4 ok
-      row('linus@contoso.com', { technicalContact: 'first' }), // 5 slot held by grace
-      row('alan@contoso.com', { privilege: AP }), // 6 ok, seat 2
-      row('linus@contoso.com', { privilege: AP }), // 7 linus has no slot
-      row('linus@contoso.com', { technicalContact: 'third' }), // 8 ok
-      row('linus@contoso.com', { privilege: MSDN }), // 9 not Action Pack's privilege
-      row('linus@contoso.com', { privilege: AP }), // 10 both seats taken
-      row('grace@contoso.com', { privilege: AP }), // 11 grace holds one already
-      row('margaret@contoso.com'), // 12 ok
-    ]);
+    const { results } = await runJob(world, everyRuleRows());
     expect(verdicts(results)).toEqual([
       [1, 'failed', 'validation-failed'],
       [2, 'succeeded', null],

@@ -137,16 +137,20 @@ describe('submitBulkJob', () => {
     expect(world.jobs.loads).toEqual([]);
   });
 
-  it('keeps an upload of 256 KiB in the upload store as it came, named after the partner and job', async () => {
-    const world = aWorld();
-    const raw = Buffer.alloc(256 * 1024, 'a');
-    const view = await submitBulkJob(
+  /** Submits one row as an upload of the given format whose raw bytes are `raw`. */
+  const submitUpload = (world: ReturnType<typeof aWorld>, format: 'csv' | 'json', raw: Buffer) =>
+    submitBulkJob(
       world.deps,
       ctx(),
       PARTNER,
-      { rows: [row('grace@contoso.com')], format: 'csv', raw },
+      { rows: [row('grace@contoso.com')], format, raw },
       { dryRun: false },
     );
+
+  it('keeps an upload of 256 KiB in the upload store as it came, named after the partner and job', async () => {
+    const world = aWorld();
+    const raw = Buffer.alloc(256 * 1024, 'a');
+    const view = await submitUpload(world, 'csv', raw);
     expect(world.uploads.saved).toHaveLength(1);
     const saved = world.uploads.saved[0]!;
     expect(saved.name).toBe(`contoso/${view.jobId}.csv`);
@@ -159,13 +163,7 @@ describe('submitBulkJob', () => {
   it('keeps a large JSON upload as application/json', async () => {
     const world = aWorld();
     const raw = Buffer.alloc(300 * 1024, ' ');
-    const view = await submitBulkJob(
-      world.deps,
-      ctx(),
-      PARTNER,
-      { rows: [row('grace@contoso.com')], format: 'json', raw },
-      { dryRun: false },
-    );
+    const view = await submitUpload(world, 'json', raw);
     expect(world.uploads.saved.map((s) => [s.name, s.contentType])).toEqual([
       [`contoso/${view.jobId}.json`, 'application/json'],
     ]);
@@ -174,13 +172,7 @@ describe('submitBulkJob', () => {
   it('does not keep an upload one byte under 256 KiB', async () => {
     const world = aWorld();
     const raw = Buffer.alloc(256 * 1024 - 1, 'a');
-    const view = await submitBulkJob(
-      world.deps,
-      ctx(),
-      PARTNER,
-      { rows: [row('grace@contoso.com')], format: 'csv', raw },
-      { dryRun: false },
-    );
+    const view = await submitUpload(world, 'csv', raw);
     expect(world.uploads.saved).toEqual([]);
     expect(view.source).toEqual({ format: 'csv', bytes: 262_143, blobName: null });
   });

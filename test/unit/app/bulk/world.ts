@@ -63,6 +63,25 @@ export const MSDN: Row['privilege'] = 'msdn-subscriptions';
 export const associations = (count: number, from = 1): Row[] =>
   Array.from({ length: count }, (_, i) => row(`person${from + i}@contoso.com`));
 
+/**
+ * Twelve rows exercising every rule, for Action Pack with 2 seats: what each row gives, in row order, is
+ * the table the tests that use them expect.
+ */
+export const everyRuleRows = (): unknown[] => [
+  { email: 'bad@contoso.com', firstName: '', lastName: 'X' }, // 1 validation-failed
+  row('grace@contoso.com', { technicalContact: 'first', privilege: AP }), // 2 ok, seat 1
+  row('eve@fabrikam.com'), // 3 outside the verified domain
+  row('alan@contoso.com', { technicalContact: 'second' }), // 4 ok (skipped if alan holds the slot already)
+  row('linus@contoso.com', { technicalContact: 'first' }), // 5 slot held by grace
+  row('alan@contoso.com', { privilege: AP }), // 6 ok, seat 2
+  row('linus@contoso.com', { privilege: AP }), // 7 linus has no slot
+  row('linus@contoso.com', { technicalContact: 'third' }), // 8 ok
+  row('linus@contoso.com', { privilege: MSDN }), // 9 not Action Pack's privilege
+  row('linus@contoso.com', { privilege: AP }), // 10 both seats taken
+  row('grace@contoso.com', { privilege: AP }), // 11 grace holds one already
+  row('margaret@contoso.com'), // 12 ok
+];
+
 export interface World {
   deps: BulkDeps;
   partners: FakePartnerRepository;
