@@ -1,10 +1,12 @@
 import {
+  endAssignment,
   newAssignment,
+  recordSent,
   type Assignment,
   type InvitationPolicy,
   type NewAssignment,
 } from '../../../shared/domain/assignment.js';
-import { NOW } from './clock.js';
+import { LATER, NOW } from './clock.js';
 
 /** The default invitation lifetime of domain rule 9. */
 export const INVITATION_POLICY: InvitationPolicy = { invitationTtlDays: 30 };
@@ -33,3 +35,10 @@ export function anAssignment(
 ): Assignment {
   return { ...newAssignment(aNewAssignment(input), at, INVITATION_POLICY), ...overrides };
 }
+
+/** An assignment whose first invitation was sent at NOW. */
+export const aSentAssignment = (assignment: Assignment = anAssignment()) => recordSent(assignment, 1, NOW);
+
+/** An assignment revoked by Grace at LATER. */
+export const aRevokedAssignment = (assignment: Assignment = anAssignment()) =>
+  endAssignment(assignment, 'revoked', 'grace@contoso.com', LATER);

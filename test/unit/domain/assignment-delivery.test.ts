@@ -1,25 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
-  endAssignment,
   isDeliveryStale,
   recordAttempt,
   recordFailed,
   recordSent,
   reissueInvitation,
   requeueDelivery,
-  type Assignment,
 } from '../../../shared/domain/assignment.js';
-import { LATER, NOW } from '../../support/mothers/clock.js';
-import { INVITATION_POLICY, anAssignment } from '../../support/mothers/assignment.js';
+import { LATER, NOW, minutesAfter } from '../../support/mothers/clock.js';
+import {
+  INVITATION_POLICY,
+  aRevokedAssignment,
+  aSentAssignment,
+  anAssignment,
+} from '../../support/mothers/assignment.js';
 
 /** An assignment's email delivery: each report of the sender applied to the current sequence only. */
-
-const MINUTE = 60_000;
-const minutesAfter = (from: Date, minutes: number) => new Date(from.getTime() + minutes * MINUTE);
-
-const sent = (assignment: Assignment = anAssignment()) => recordSent(assignment, 1, NOW);
-const revoked = (assignment: Assignment = anAssignment()) =>
-  endAssignment(assignment, 'revoked', 'grace@contoso.com', LATER);
 
 describe('recordSent', () => {
   it('marks the current sequence sent with sentAt and one more attempt, clearing errors', () => {
@@ -41,7 +37,7 @@ describe('recordSent', () => {
   });
 
   it('ignores a second report for an email already sent (sentAt stays the first)', () => {
-    const once = sent();
+    const once = aSentAssignment();
     expect(recordSent(once, 1, LATER)).toBe(once);
     expect(once.delivery.sentAt).toBe('2025-03-10T12:00:00.000Z');
   });
@@ -69,12 +65,12 @@ describe('recordAttempt', () => {
   });
 
   it('ignores a stale sequence', () => {
-    const revokedOne = revoked();
+    const revokedOne = aRevokedAssignment();
     expect(recordAttempt(revokedOne, 1, 'boom', null)).toBe(revokedOne);
   });
 
   it('never downgrades a sent email', () => {
-    const once = sent();
+    const once = aSentAssignment();
     expect(recordAttempt(once, 1, 'late failure', null)).toBe(once);
   });
 
@@ -96,7 +92,7 @@ describe('recordFailed', () => {
   });
 
   it('never downgrades a sent email', () => {
-    const once = sent();
+    const once = aSentAssignment();
     expect(recordFailed(once, 1, 'late poison')).toBe(once);
     expect(once.delivery.state).toBe('sent');
   });
@@ -121,7 +117,7 @@ describe('requeueDelivery', () => {
   });
 
   it('re-queues a revocation under a new sequence only, keeping the invitation', () => {
-    const ended = revoked();
+    const ended = aRevokedAssignment();
     const requeued = requeueDelivery(ended, minutesAfter(LATER, 60));
     expect(requeued.invitation).toEqual(ended.invitation);
     expect(requeued.delivery).toMatchObject({
@@ -140,7 +136,7 @@ describe('isDeliveryStale', () => {
 
   it('counts from queuedAt: stale only once more than staleAfterMinutes have passed', () => {
     expect(isDeliveryStale(queued, minutesAfter(NOW, 15), 15)).toBe(false);
-    expect(isDeliveryStale(queued, new Date(NOW.getTime() + 15 * MINUTE + 1), 15)).toBe(true);
+    expect(isDeliveryStale(queued, new Date(minutesAfter(NOW, 15).getTime() + 1), 15)).toBe(true);
   });
 
   it('counts from nextAttemptAt when a throttled attempt set one', () => {
@@ -151,7 +147,7 @@ describe('isDeliveryStale', () => {
   });
 
   it('is never stale once sent', () => {
-    expect(isDeliveryStale(sent(queued), minutesAfter(NOW, 10_000), 15)).toBe(false);
+    expect(isDeliveryStale(aSentAssignment(queued), minutesAfter(NOW, 10_000), 15)).toBe(false);
   });
 
   it('is never stale once failed', () => {
@@ -166,7 +162,7 @@ describe('isDeliveryStale', () => {
   );
 
   it('does call a queued revocation stale', () => {
-    const ended = revoked(queued);
+    const ended = aRevokedAssignment(queued);
     expect(isDeliveryStale(ended, minutesAfter(LATER, 16), 15)).toBe(true);
     expect(isDeliveryStale(ended, minutesAfter(LATER, 14), 15)).toBe(false);
   });

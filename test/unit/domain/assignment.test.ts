@@ -3,20 +3,17 @@ import {
   endAssignment,
   isLive,
   newAssignment,
-  recordSent,
   reissueInvitation,
-  type Assignment,
 } from '../../../shared/domain/assignment.js';
-import { LATER, NOW } from '../../support/mothers/clock.js';
-import { INVITATION_POLICY, aNewAssignment, anAssignment } from '../../support/mothers/assignment.js';
+import { LATER, NOW, minutesAfter } from '../../support/mothers/clock.js';
+import {
+  INVITATION_POLICY,
+  aNewAssignment,
+  aRevokedAssignment,
+  aSentAssignment,
+  anAssignment,
+} from '../../support/mothers/assignment.js';
 import { appErrorFrom } from '../../support/app-error.js';
-
-const MINUTE = 60_000;
-const minutesAfter = (from: Date, minutes: number) => new Date(from.getTime() + minutes * MINUTE);
-
-const sent = (assignment: Assignment = anAssignment()) => recordSent(assignment, 1, NOW);
-const revoked = (assignment: Assignment = anAssignment()) =>
-  endAssignment(assignment, 'revoked', 'grace@contoso.com', LATER);
 
 describe('newAssignment', () => {
   const assignment = newAssignment(aNewAssignment({ deliverTo: 'grace.notify@contoso.com' }), NOW, {
@@ -73,7 +70,7 @@ describe('newAssignment', () => {
 
 describe('reissueInvitation', () => {
   it('issues version 2 with the new hash and a new expiry, and queues delivery sequence 2', () => {
-    const original = sent();
+    const original = aSentAssignment();
     const reissued = reissueInvitation(
       original,
       () => 'token-hash-2',
@@ -133,7 +130,7 @@ describe('reissueInvitation', () => {
 
 describe('endAssignment', () => {
   it('revokes: status revoked, endReason revoked, endedAt, a revocation email queued as sequence 2', () => {
-    const ended = endAssignment(sent(), 'revoked', 'grace.notify@contoso.com', LATER);
+    const ended = endAssignment(aSentAssignment(), 'revoked', 'grace.notify@contoso.com', LATER);
     expect(ended).toMatchObject({
       status: 'revoked',
       endReason: 'revoked',
@@ -173,7 +170,7 @@ describe('endAssignment', () => {
   });
 
   it('expiry: status expired, endReason expired, and no email (the delivery is untouched)', () => {
-    const original = sent();
+    const original = aSentAssignment();
     const ended = endAssignment(original, 'expired', 'grace@contoso.com', LATER);
     expect(ended).toMatchObject({
       status: 'expired',
@@ -193,7 +190,7 @@ describe('endAssignment', () => {
   );
 
   it('revoking twice queues one revocation only', () => {
-    const once = revoked();
+    const once = aRevokedAssignment();
     expect(endAssignment(once, 'revoked', 'grace@contoso.com', minutesAfter(LATER, 5))).toBe(once);
   });
 });

@@ -4,7 +4,7 @@ import { invitationTokenHash } from '../../../../shared/app/assignments.js';
 import { hashToken } from '../../../../shared/app/tokens.js';
 import { type Assignment } from '../../../../shared/domain/assignment.js';
 import { anAssignment } from '../../../support/mothers/assignment.js';
-import { NOW } from '../../../support/mothers/clock.js';
+import { NOW, minutesAfter } from '../../../support/mothers/clock.js';
 import { aPartner } from '../../../support/mothers/partner.js';
 import { aPerson } from '../../../support/mothers/person.js';
 import {
@@ -24,7 +24,7 @@ export const hashFor = (assignmentId: string) =>
   invitationTokenHash(TEST_INVITATIONS, 'contoso', assignmentId);
 
 export const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-export const minutesAfter = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);
+export { minutesAfter };
 
 export interface World {
   deps: DispatchDeps;
