@@ -46,20 +46,16 @@ describe('CreatePartnerBody', () => {
     expect(body.entitlements).toEqual([anEntitlementBody()]);
   });
 
-  it('rejects unknown fields, at the top and inside entitlements and competencies', () => {
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ seats: 10 }))).toEqual(['']);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ entitlements: [anEntitlementBody({ used: 1 })] }),
-      ),
-    ).toEqual(['entitlements.0']);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ competencies: [{ name: 'x', level: 'gold', country: 'NL' }] }),
-      ),
-    ).toEqual(['competencies.0']);
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['at the top', { seats: 10 }, ['']],
+    ['inside an entitlement', { entitlements: [anEntitlementBody({ used: 1 })] }, ['entitlements.0']],
+    [
+      'inside a competency',
+      { competencies: [{ name: 'x', level: 'gold', country: 'NL' }] },
+      ['competencies.0'],
+    ],
+  ])('rejects unknown fields %s', (_where, overrides, paths) => {
+    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody(overrides))).toEqual(paths);
   });
 
   it.each(['partnerId', 'name', 'program', 'verifiedDomains', 'tenantId', 'programAdministrators'])(
@@ -71,32 +67,19 @@ describe('CreatePartnerBody', () => {
     },
   );
 
-  it('rejects wrong types', () => {
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ name: 42 }))).toEqual(['name']);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ verifiedDomains: 'contoso.com' }))).toEqual([
-      'verifiedDomains',
-    ]);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ program: 'gold-partner' }))).toEqual([
-      'program',
-    ]);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ entitlements: [anEntitlementBody({ seats: '5' })] }),
-      ),
-    ).toEqual(['entitlements.0.seats']);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ entitlements: [anEntitlementBody({ seats: 2.5 })] }),
-      ),
-    ).toEqual(['entitlements.0.seats']);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ competencies: [{ name: 'x', level: 'platinum' }] }),
-      ),
-    ).toEqual(['competencies.0.level']);
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a numeric name', { name: 42 }, ['name']],
+    ['verifiedDomains as a string', { verifiedDomains: 'contoso.com' }, ['verifiedDomains']],
+    ['an unknown program', { program: 'gold-partner' }, ['program']],
+    ['seats as a string', { entitlements: [anEntitlementBody({ seats: '5' })] }, ['entitlements.0.seats']],
+    ['fractional seats', { entitlements: [anEntitlementBody({ seats: 2.5 })] }, ['entitlements.0.seats']],
+    [
+      'an unknown competency level',
+      { competencies: [{ name: 'x', level: 'platinum' }] },
+      ['competencies.0.level'],
+    ],
+  ])('rejects wrong types: %s', (_what, overrides, paths) => {
+    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody(overrides))).toEqual(paths);
   });
 
   it('bounds the name at 200 characters and refuses a blank one', () => {
@@ -105,28 +88,19 @@ describe('CreatePartnerBody', () => {
     expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ name: '   ' }))).toEqual(['name']);
   });
 
-  it('rejects a bad partnerId, bad domains, malformed administrator emails and a bad tenant id', () => {
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ partnerId: 'Contoso Ltd' }))).toEqual([
-      'partnerId',
-    ]);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ verifiedDomains: ['contoso.com', 'not a domain'] }),
-      ),
-    ).toEqual(['verifiedDomains.1']);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ verifiedDomains: [] }))).toEqual([
-      'verifiedDomains',
-    ]);
-    expect(
-      rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ programAdministrators: ['ada-at-contoso.com'] })),
-    ).toEqual(['programAdministrators.0']);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ programAdministrators: [] }))).toEqual([
-      'programAdministrators',
-    ]);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ tenantId: 'contoso' }))).toEqual([
-      'tenantId',
-    ]);
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['a bad partnerId', { partnerId: 'Contoso Ltd' }, ['partnerId']],
+    ['a bad domain', { verifiedDomains: ['contoso.com', 'not a domain'] }, ['verifiedDomains.1']],
+    ['no domains', { verifiedDomains: [] }, ['verifiedDomains']],
+    [
+      'a malformed administrator email',
+      { programAdministrators: ['ada-at-contoso.com'] },
+      ['programAdministrators.0'],
+    ],
+    ['no administrators', { programAdministrators: [] }, ['programAdministrators']],
+    ['a bad tenant id', { tenantId: 'contoso' }, ['tenantId']],
+  ])('rejects %s', (_what, overrides, paths) => {
+    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody(overrides))).toEqual(paths);
   });
 
   it.each([
@@ -175,22 +149,16 @@ describe('CreatePartnerBody', () => {
     );
   });
 
-  it('rejects negative seats, an unknown benefit and an empty entitlement list', () => {
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ entitlements: [anEntitlementBody({ seats: -1 })] }),
-      ),
-    ).toEqual(['entitlements.0.seats']);
-    expect(
-      rejectedPaths(
-        CreatePartnerBody,
-        aCreatePartnerBody({ entitlements: [anEntitlementBody({ benefit: 'vs-ultimate' })] }),
-      ),
-    ).toEqual(['entitlements.0.benefit']);
-    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody({ entitlements: [] }))).toEqual([
-      'entitlements',
-    ]);
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['negative seats', { entitlements: [anEntitlementBody({ seats: -1 })] }, ['entitlements.0.seats']],
+    [
+      'an unknown benefit',
+      { entitlements: [anEntitlementBody({ benefit: 'vs-ultimate' })] },
+      ['entitlements.0.benefit'],
+    ],
+    ['an empty entitlement list', { entitlements: [] }, ['entitlements']],
+  ])('rejects %s', (_what, overrides, paths) => {
+    expect(rejectedPaths(CreatePartnerBody, aCreatePartnerBody(overrides))).toEqual(paths);
   });
 });
 
