@@ -50,6 +50,12 @@ export interface TestEmailServer {
   api<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }>;
   /** The inbox, its fault switches and counters. */
   readonly inbox: ReturnType<typeof inbox>;
+  /** The inbox's messages, to one address or all. */
+  messages: ReturnType<typeof inbox>['messages'];
+  /** The server's counters. */
+  stats: ReturnType<typeof inbox>['stats'];
+  /** Sets the server's injected faults. */
+  setFaults: ReturnType<typeof inbox>['setFaults'];
   /** A request signed like the SDK does, for what the SDK cannot be made to send. */
   signedFetch(
     method: string,
@@ -96,6 +102,9 @@ export function useEmailServer(): TestEmailServer {
     get inbox() {
       return get().inbox;
     },
+    messages: (to) => get().inbox.messages(to),
+    stats: () => get().inbox.stats(),
+    setFaults: (faults) => get().inbox.setFaults(faults),
     api: (path, init) => api(get().server, path, init),
     async signedFetch(method, path, options = {}) {
       const url = `${get().server.url}${path}`;

@@ -1,23 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EmailClient } from '@azure/communication-email';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signAcsRequest } from '../../../scripts/acs-email/hmac.js';
-import { LOCAL_EMAIL_ACCESS_KEY, type RunningEmailServer } from '../../../scripts/acs-email/server.js';
+import { LOCAL_EMAIL_ACCESS_KEY } from '../../../scripts/acs-email/server.js';
 import { clientOptions, message, useEmailServer } from '../../support/acs-email.js';
 
 const local = useEmailServer();
-let server: RunningEmailServer;
-beforeAll(() => {
-  ({ server } = local);
-});
-const { signedFetch } = local;
-const messages = (to?: string) => local.inbox.messages(to);
-const stats = () => local.inbox.stats();
+const { signedFetch, messages, stats } = local;
 
 describe('local ACS Email server: signatures and validation', () => {
   it('refuses a client with the wrong access key (401) and stores nothing', async () => {
     const wrongKey = randomBytes(32).toString('base64');
-    const intruder = new EmailClient(`endpoint=${server.url}/;accesskey=${wrongKey}`, clientOptions);
+    const intruder = new EmailClient(`endpoint=${local.server.url}/;accesskey=${wrongKey}`, clientOptions);
     const error = await intruder.beginSend(message(), { operationId: randomUUID() }).then(
       () => undefined,
       (e: unknown) => e,
@@ -51,7 +45,7 @@ describe('local ACS Email server: signatures and validation', () => {
     // Content hash recomputed for the new body but the signature still signs the old hash.
     const auth = signAcsRequest({
       method: 'POST',
-      url: `${server.url}${path}`,
+      url: `${local.server.url}${path}`,
       body: original,
       accessKey: LOCAL_EMAIL_ACCESS_KEY,
     });
@@ -61,7 +55,7 @@ describe('local ACS Email server: signatures and validation', () => {
         ...auth,
         'x-ms-content-sha256': signAcsRequest({
           method: 'POST',
-          url: `${server.url}${path}`,
+          url: `${local.server.url}${path}`,
           body: tampered,
           accessKey: LOCAL_EMAIL_ACCESS_KEY,
         })['x-ms-content-sha256']!,

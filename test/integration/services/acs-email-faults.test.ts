@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailClient } from '@azure/communication-email';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { message, useEmailServer } from '../../support/acs-email.js';
 
 const local = useEmailServer();
-let client: EmailClient;
-beforeAll(() => {
-  ({ client } = local);
-});
-const { api, signedFetch } = local;
-const messages = (to?: string) => local.inbox.messages(to);
-const stats = () => local.inbox.stats();
-const setFaults = (faults: unknown) => local.inbox.setFaults(faults);
+const { api, signedFetch, messages, stats, setFaults } = local;
 
 describe('local ACS Email server: injected faults', () => {
   it('throttles with 429 + Retry-After and 5xx, and the SDK retries into a success', async () => {
@@ -25,7 +17,7 @@ describe('local ACS Email server: injected faults', () => {
     });
     const operationId = randomUUID();
     const started = Date.now();
-    const result = await (await client.beginSend(message(), { operationId })).pollUntilDone();
+    const result = await (await local.client.beginSend(message(), { operationId })).pollUntilDone();
     expect(result).toMatchObject({ id: operationId, status: 'Succeeded' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900); // honoured Retry-After: 1
 
@@ -39,7 +31,7 @@ describe('local ACS Email server: injected faults', () => {
   it('a 429 without Retry-After is not retried by the SDK', async () => {
     await setFaults({ plan: [{ status: 429, retryAfterSeconds: null }] });
     const operationId = randomUUID();
-    const error = await client.beginSend(message(), { operationId }).then(
+    const error = await local.client.beginSend(message(), { operationId }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -51,7 +43,7 @@ describe('local ACS Email server: injected faults', () => {
   it('then: "fail" makes every send fail; the client gives up and nothing is stored', async () => {
     await setFaults({ plan: [{ status: 503, times: 1 }], then: 'fail' });
     const operationId = randomUUID();
-    const error = await client.beginSend(message(), { operationId }).then(
+    const error = await local.client.beginSend(message(), { operationId }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -67,7 +59,7 @@ describe('local ACS Email server: injected faults', () => {
     });
     expect(again.status).toBe(500);
     await api('/_faults', { method: 'DELETE' });
-    const result = await (await client.beginSend(message(), { operationId })).pollUntilDone();
+    const result = await (await local.client.beginSend(message(), { operationId })).pollUntilDone();
     expect(result.status).toBe('Succeeded');
     expect(await messages()).toHaveLength(1);
   });
@@ -82,7 +74,7 @@ describe('local ACS Email server: injected faults', () => {
       runningPolls: 1,
     });
     const operationId = randomUUID();
-    const poller = await client.beginSend(message(), { operationId });
+    const poller = await local.client.beginSend(message(), { operationId });
     expect(poller.getOperationState().status).toBe('running');
     await expect(poller.pollUntilDone()).rejects.toThrow(/EmailDroppedAllRecipientsSuppressed/);
     expect(poller.getOperationState().status).toBe('failed');

@@ -1,20 +1,14 @@
-import type { EmailClient } from '@azure/communication-email';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { message, useEmailServer } from '../../support/acs-email.js';
 
 const local = useEmailServer();
-let client: EmailClient;
-beforeAll(() => {
-  ({ client } = local);
-});
-const { api } = local;
-const messages = (to?: string) => local.inbox.messages(to);
+const { api, messages } = local;
 
 describe('local ACS Email server: the inbox', () => {
   it('escapes HTML in the inbox page', async () => {
     const subject = '<script>alert("x")</script> & more';
     await (
-      await client.beginSend(message({ content: { subject, plainText: 'plain <b>text</b> only' } }))
+      await local.client.beginSend(message({ content: { subject, plainText: 'plain <b>text</b> only' } }))
     ).pollUntilDone();
     const page = await api<string>('/');
     expect(page.status).toBe(200);
@@ -30,10 +24,10 @@ describe('local ACS Email server: the inbox', () => {
 
   it('lists messages newest first and filters by ?to= case-insensitively', async () => {
     await (
-      await client.beginSend(message({ recipients: { to: [{ address: 'alice@example.com' }] } }))
+      await local.client.beginSend(message({ recipients: { to: [{ address: 'alice@example.com' }] } }))
     ).pollUntilDone();
     await (
-      await client.beginSend(
+      await local.client.beginSend(
         message({
           content: { subject: 'for bob', plainText: 'bob' },
           recipients: { to: [{ address: 'Bob@Example.com' }] },

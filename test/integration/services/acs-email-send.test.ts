@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailClient } from '@azure/communication-email';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { message, useEmailServer } from '../../support/acs-email.js';
 
 const local = useEmailServer();
-let client: EmailClient;
-beforeAll(() => {
-  ({ client } = local);
-});
-const { api } = local;
-const messages = (to?: string) => local.inbox.messages(to);
-const stats = () => local.inbox.stats();
+const { api, messages, stats } = local;
 
 describe('local ACS Email server with the real EmailClient: sending', () => {
   it('answers health', async () => {
@@ -21,7 +14,7 @@ describe('local ACS Email server with the real EmailClient: sending', () => {
 
   it('accepts a send with an operation id, polls to Succeeded and shows the message', async () => {
     const operationId = randomUUID();
-    const poller = await client.beginSend(
+    const poller = await local.client.beginSend(
       message({
         recipients: {
           to: [{ address: 'alice@example.com' }, { address: 'al@example.com' }],
@@ -56,7 +49,7 @@ describe('local ACS Email server with the real EmailClient: sending', () => {
   });
 
   it('generates an operation id when the client sends none', async () => {
-    const result = await (await client.beginSend(message())).pollUntilDone();
+    const result = await (await local.client.beginSend(message())).pollUntilDone();
     expect(result.status).toBe('Succeeded');
     expect(result.id).toMatch(/^[0-9a-f-]{36}$/);
     const stored = await messages();
@@ -65,9 +58,9 @@ describe('local ACS Email server with the real EmailClient: sending', () => {
 
   it('stores one message when the same operation id is sent twice', async () => {
     const operationId = randomUUID();
-    const first = await (await client.beginSend(message(), { operationId })).pollUntilDone();
+    const first = await (await local.client.beginSend(message(), { operationId })).pollUntilDone();
     const second = await (
-      await client.beginSend(message({ content: { subject: 'changed', plainText: 'changed' } }), {
+      await local.client.beginSend(message({ content: { subject: 'changed', plainText: 'changed' } }), {
         operationId,
       })
     ).pollUntilDone();
