@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { createPartner, getPartner, updatePartner } from '../shared/app/partners.js';
+import { createPartner, getPartner, listPartners, updatePartner } from '../shared/app/partners.js';
 import { clock, endpoint, partnerDeps } from '../shared/root.js';
 import { callContext, ifMatchOf } from '../shared/http/request.js';
 import { created, ok } from '../shared/http/responses.js';
@@ -11,6 +11,13 @@ export const partnersCreate = endpoint(contract.createPartner, async (input) => 
   return created(partnerBody(partner.value, clock()), `/api/partners/${partner.value.partnerId}`, {
     etag: partner.etag,
   });
+});
+
+export const partnersList = endpoint(contract.listPartners, async (input) => {
+  const { q, limit, cursor } = input.query;
+  const page = await listPartners(partnerDeps(), callContext(input), { text: q }, { limit, cursor });
+  const now = clock();
+  return ok({ items: page.items.map((partner) => partnerBody(partner, now)), nextCursor: page.nextCursor });
 });
 
 export const partnersGet = endpoint(contract.getPartner, async (input) => {
@@ -30,5 +37,6 @@ export const partnersUpdate = endpoint(contract.updatePartner, async (input) => 
 });
 
 app.http(contract.createPartner.name, partnersCreate);
+app.http(contract.listPartners.name, partnersList);
 app.http(contract.getPartner.name, partnersGet);
 app.http(contract.updatePartner.name, partnersUpdate);

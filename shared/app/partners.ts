@@ -8,7 +8,16 @@ import {
 import { AppError } from '../domain/errors.js';
 import { assertOperator, loadPartner } from './access.js';
 import { recordChange } from './audit.js';
-import type { AuditLog, CallContext, Clock, PartnerRepository, Versioned } from './ports.js';
+import type {
+  AuditLog,
+  CallContext,
+  Clock,
+  Page,
+  PageRequest,
+  PartnerQuery,
+  PartnerRepository,
+  Versioned,
+} from './ports.js';
 
 export interface PartnerDeps {
   partners: PartnerRepository;
@@ -36,6 +45,17 @@ export async function createPartner(
     },
   );
   return created;
+}
+
+/** Every partner, for platform operators only: a partner's administrators see their own partner alone. */
+export async function listPartners(
+  deps: PartnerDeps,
+  ctx: CallContext,
+  query: PartnerQuery,
+  page: PageRequest,
+): Promise<Page<Partner>> {
+  assertOperator(ctx.principal);
+  return deps.partners.list(query, page);
 }
 
 export async function getPartner(

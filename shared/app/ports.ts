@@ -36,6 +36,12 @@ export interface PartnerRepository {
   ): Promise<Versioned<Partner>>;
   /** Every partner id, for timers that sweep all partners. */
   listIds(): AsyncIterable<string>;
+  /** Partners across all partitions, ordered by id; `text` matches the id or the name, any case. */
+  list(query: PartnerQuery, page: PageRequest): Promise<Page<Partner>>;
+}
+
+export interface PartnerQuery {
+  text?: string | undefined;
 }
 
 /** A document of a partner's partition, by kind. */

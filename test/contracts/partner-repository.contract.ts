@@ -3,7 +3,7 @@ import type { PartnerRepository } from '../../shared/app/ports.js';
 import type { Partner } from '../../shared/domain/partner.js';
 import { aPartner } from '../support/mothers/partner.js';
 import { rejectionOf } from '../support/app-error.js';
-import { freshPartnerId, type MakeSubject } from './support.js';
+import { allPages, freshPartnerId, type MakeSubject } from './support.js';
 
 export interface PartnerRepositorySubject {
   partners: PartnerRepository;
@@ -104,6 +104,27 @@ export function describePartnerRepositoryContract(
       for await (const partnerId of partners.listIds()) listed.push(partnerId);
       expect(listed).toEqual(expect.arrayContaining(ids));
       expect(new Set(listed).size).toBe(listed.length);
+    });
+
+    it('lists partners across partitions in id order, page by page, matching the id or the name in any case', async () => {
+      const { partners } = await makeSubject();
+      // A tag no other test uses: the Cosmos container is shared, so only this test's partners match it.
+      const tag = freshPartnerId().slice(-12).toLowerCase();
+      const ids = [`${tag}-c`, `${tag}-a`, `${tag}-b`].map((suffix) => `contract-${suffix}`);
+      for (const partnerId of ids) await partners.create(aPartner({ partnerId, name: 'Contoso Ltd' }));
+      await partners.create(
+        aPartner({ partnerId: freshPartnerId(), name: `Named ${tag.toUpperCase()} Inc` }),
+      );
+
+      const byId = await allPages(2, (page) => partners.list({ text: `${tag}-` }, page));
+      expect(byId.items.map((p) => p.partnerId)).toEqual([...ids].sort());
+      expect(byId.pages).toBe(2);
+      const byName = await partners.list({ text: `named ${tag}` }, { limit: 10 });
+      expect(byName.items.map((p) => p.name)).toEqual([`Named ${tag.toUpperCase()} Inc`]);
+      expect(byName.nextCursor).toBeNull();
+      const everyone = await allPages(200, (page) => partners.list({}, page));
+      const ours = everyone.items.map((p) => p.partnerId).filter((id) => ids.includes(id));
+      expect(ours).toEqual([...ids].sort());
     });
   });
 }

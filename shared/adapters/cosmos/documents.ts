@@ -91,7 +91,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 /** Runs a query one page at a time with a continuation token (the emulator has no OFFSET/LIMIT). */
 export async function queryPage<T>(
   container: Container,
-  partnerId: string,
+  /** The partition to query; undefined for a query across partners (operators' lists only). */
+  partnerId: string | undefined,
   query: string,
   parameters: { name: string; value: unknown }[],
   page: PageRequest,
@@ -100,7 +101,7 @@ export async function queryPage<T>(
   const iterator = container.items.query(
     { query, parameters: parameters as { name: string; value: never }[] },
     {
-      partitionKey: partnerId,
+      ...(partnerId === undefined ? {} : { partitionKey: partnerId }),
       maxItemCount: page.limit,
       continuationToken: decodeCursor(page.cursor),
     },

@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
 import { AppError } from '../../domain/errors.js';
 import type { Partner } from '../../domain/partner.js';
-import type { PartnerRepository, Versioned } from '../../app/ports.js';
-import { cosmosCall, fromDocument, statusOf, updateWithRetry } from './documents.js';
+import type { Page, PageRequest, PartnerQuery, PartnerRepository, Versioned } from '../../app/ports.js';
+import { cosmosCall, fromDocument, queryPage, statusOf, updateWithRetry } from './documents.js';
 
 const AGGREGATE_ID = 'partner';
 /** Enough for hundreds of writers racing on one aggregate; each lost race costs one read. */
@@ -78,5 +78,23 @@ export class CosmosPartnerRepository implements PartnerRepository {
       const { resources } = await cosmosCall(() => iterator.fetchNext());
       for (const partnerId of resources) yield partnerId;
     }
+  }
+
+  async list(query: PartnerQuery, page: PageRequest): Promise<Page<Partner>> {
+    const container = await this.container();
+    const where = ["c.type = 'partner'"];
+    const parameters: { name: string; value: unknown }[] = [];
+    if (query.text) {
+      where.push('(CONTAINS(c.partnerId, @text) OR CONTAINS(LOWER(c.name), @text))');
+      parameters.push({ name: '@text', value: query.text.toLowerCase() });
+    }
+    return queryPage(
+      container,
+      undefined,
+      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.partnerId`,
+      parameters,
+      page,
+      (document) => fromDocument<Partner>(document),
+    );
   }
 }

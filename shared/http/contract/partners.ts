@@ -3,7 +3,16 @@ import { BENEFITS, COMPETENCY_LEVELS, PROGRAMS } from '../../domain/program.js';
 import { TECHNICAL_CONTACT_SLOTS } from '../../domain/partner.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { UsageSchema } from './assignments.js';
-import { DaySchema, DomainSchema, EmailSchema, PartnerIdSchema, PartnerPathSchema } from './common.js';
+import {
+  CursorSchema,
+  DaySchema,
+  DomainSchema,
+  EmailSchema,
+  LimitSchema,
+  PartnerIdSchema,
+  PartnerPathSchema,
+  pageOf,
+} from './common.js';
 
 const EntitlementSchema = z
   .strictObject({
@@ -87,6 +96,24 @@ export const createPartner = {
   errors: ['already-exists', 'forbidden', 'email-domain-not-verified', 'idempotency-key-reused'],
 } as const satisfies EndpointSpec;
 
+export const ListPartnersQuery = z.strictObject({
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});
+
+export const listPartners = {
+  name: 'partners-list',
+  method: 'GET',
+  route: 'partners',
+  summary: 'Every partner, ordered by id; q matches the id or the name (platform operator)',
+  tags: ['partners'],
+  access: 'authenticated',
+  query: ListPartnersQuery,
+  responses: { 200: { description: 'A page of partners', schema: pageOf(PartnerSchema, 'PartnerPage') } },
+  errors: ['forbidden'],
+} as const satisfies EndpointSpec;
+
 export const getPartner = {
   name: 'partners-get',
   method: 'GET',
@@ -112,4 +139,4 @@ export const updatePartner = {
   errors: ['not-found', 'forbidden', 'precondition-failed', 'email-domain-not-verified'],
 } as const satisfies EndpointSpec;
 
-export const partnerEndpoints: EndpointSpec[] = [createPartner, getPartner, updatePartner];
+export const partnerEndpoints: EndpointSpec[] = [createPartner, listPartners, getPartner, updatePartner];

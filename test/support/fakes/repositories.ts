@@ -10,6 +10,7 @@ import type {
   AuditLog,
   Page,
   PageRequest,
+  PartnerQuery,
   PartnerRepository,
   PersonQuery,
   PersonRepository,
@@ -69,6 +70,16 @@ export class FakePartnerRepository implements PartnerRepository {
 
   async *listIds(): AsyncIterable<string> {
     yield* this.store.keys();
+  }
+
+  async list(query: PartnerQuery, page: PageRequest): Promise<Page<Partner>> {
+    const text = query.text?.toLowerCase();
+    const matching = this.store
+      .values()
+      .filter((p) => !text || p.partnerId.includes(text) || p.name.toLowerCase().includes(text))
+      // The Cosmos query orders by the partner id.
+      .sort((a, b) => compare(a.partnerId, b.partnerId));
+    return pageOf(matching, page);
   }
 }
 
