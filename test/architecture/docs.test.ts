@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../shared/domain/errors.js';
 import { STATUS_BY_CODE } from '../../shared/http/problem.js';
 import { allEndpoints } from '../../shared/http/contract/index.js';
+import { definedQueueNames } from '../support/queue-homes.js';
 
 /**
  * The docs are checked against the code, so they cannot quietly part: every repo path they name exists,
@@ -217,20 +217,7 @@ describe('docs/api.md lists every error code with its status', () => {
 });
 
 /** Every queue definition exported by its home in shared/app/queues (imported, as the infra test does). */
-const queueHomes = join(root, 'shared/app/queues');
-const queues: string[] = (
-  await Promise.all(
-    readdirSync(queueHomes)
-      .filter((file) => file.endsWith('.ts'))
-      .map(async (file) => Object.values(await import(pathToFileURL(join(queueHomes, file)).href))),
-  )
-)
-  .flat()
-  .filter(
-    (value): value is { name: string; maxDeferrals: number } =>
-      typeof value === 'object' && value !== null && 'name' in value && 'maxDeferrals' in value,
-  )
-  .map((definition) => definition.name);
+const queues = await definedQueueNames();
 
 describe('docs/api.md names every queue and timer', () => {
   const timers = functionSources.flatMap(({ text }) =>

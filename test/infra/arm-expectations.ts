@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ROOT } from '../../scripts/infra-check.js';
-import { isObject } from './arm-model.js';
+import { definedQueueNames } from '../support/queue-homes.js';
 
 /** What the template must hold, read from the app itself where the app defines it. */
 
@@ -108,20 +107,7 @@ export const STABLE_SECRETS: Record<string, string> = {
 };
 
 /** Every queue is defined in its own home in shared/app/queues (imported, not parsed). */
-export const QUEUE_HOMES = join(ROOT, 'shared', 'app', 'queues');
-export const queueNames: string[] = (
-  await Promise.all(
-    readdirSync(QUEUE_HOMES)
-      .filter((file) => file.endsWith('.ts'))
-      .map(async (file) => Object.values(await import(pathToFileURL(join(QUEUE_HOMES, file)).href))),
-  )
-)
-  .flat()
-  .filter(
-    (value): value is { name: string } =>
-      isObject(value) && typeof value.name === 'string' && 'schema' in value && 'maxDeferrals' in value,
-  )
-  .map((queue) => queue.name);
+export const queueNames = await definedQueueNames();
 
 /** The queues the app defines and the blob containers its storage adapters name. */
 export function appStorageNames(): { queues: string[]; containers: string[] } {
