@@ -38,6 +38,8 @@ export const PartnerPathSchema = z.strictObject({ partnerId: PartnerIdSchema });
 
 export const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
 export const CursorSchema = z.string().min(1).max(4096).optional();
+/** A list's `?q=`: free text matched in any case. */
+export const SearchTextSchema = z.string().trim().min(1).max(100).optional();
 
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });

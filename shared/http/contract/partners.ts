@@ -12,6 +12,7 @@ import {
   PartnerIdSchema,
   PartnerPathSchema,
   pageOf,
+  SearchTextSchema,
 } from './common.js';
 
 const EntitlementSchema = z
@@ -97,7 +98,7 @@ export const createPartner = {
 } as const satisfies EndpointSpec;
 
 export const ListPartnersQuery = z.strictObject({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: SearchTextSchema,
   limit: LimitSchema,
   cursor: CursorSchema,
 });

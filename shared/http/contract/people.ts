@@ -12,6 +12,7 @@ import {
   PartnerIdSchema,
   PartnerPathSchema,
   pageOf,
+  SearchTextSchema,
 } from './common.js';
 
 const PersonPathSchema = z.strictObject({ partnerId: PartnerIdSchema, personId: IdSegmentSchema });
@@ -47,7 +48,7 @@ export const ROLE_FILTERS = [
 ] as const;
 
 export const ListPeopleQuery = z.strictObject({
-  q: z.string().trim().min(1).max(100).optional(),
+  q: SearchTextSchema,
   role: z.enum(ROLE_FILTERS).optional(),
   privilege: z.enum(PRIVILEGES).optional(),
   limit: LimitSchema,
