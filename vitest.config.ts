@@ -50,6 +50,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'browser',
+          // The admin console and the subscriber pages in Debian's Chromium, against their own stack.
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/setup/stack.ts'],
+          setupFiles: ['test/setup/app-env.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'faults',
           // Outages, crashes and redelivery against their own stack, after the others.
           include: ['test/faults/**/*.test.ts'],

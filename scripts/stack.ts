@@ -79,6 +79,7 @@ const seeded = await seedDemoData({
 console.log(`
 partner-subscriptions is running locally.
 
+  Admin console       ${stack.urls.console}   (sign in with any e-mail: an administrator's, or the operator's)
   API                 ${stack.urls.api}            (health: ${stack.urls.api}/health, OpenAPI: ${stack.urls.api}/openapi.json)
   Identity provider   ${stack.appEnv['AUTH_AUTHORITY']}  (front door; dev sign-in: any email, no password)
   Tenants             ${stack.appEnv['AUTH_ISSUER']}  (home tenant ${stack.appEnv['AUTH_HOME_TENANT_ID']})

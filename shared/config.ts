@@ -69,6 +69,11 @@ const environmentSchema = z.object({
   AUTH_AUTHORITY: optionalString.pipe(url.optional()),
   /** `OIDC` for any OpenID provider (local), `AAD` for Microsoft Entra ID. */
   AUTH_PROTOCOL_MODE: z.enum(['OIDC', 'AAD']).default('OIDC'),
+  /**
+   * The admin console's app registration (a single-page app: authorization code + PKCE, no secret).
+   * In Entra this may be the API's own registration with an SPA redirect URI; locally it is its own client.
+   */
+  CONSOLE_CLIENT_ID: optionalString,
   /** Seals the sign-in and session cookies; at least 32 characters (Key Vault reference in Azure). */
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
   /** Invitation links are derived from it (HMAC), so no link is ever stored; keep it stable. */
@@ -120,6 +125,14 @@ export interface AppConfig {
     protocolMode: 'OIDC' | 'AAD';
     sessionSecret: string;
   };
+  /** What the admin console's MSAL needs, served to it as /api/console/config.json. */
+  console: {
+    clientId: string;
+    authority: string;
+    protocolMode: 'OIDC' | 'AAD';
+    /** The delegated permission it asks for: `<Application ID URI>/<scope>`. */
+    apiScope: string;
+  };
   invitationSecret: string;
   publicBaseUrl: string;
   healthTimeoutMs: number;
@@ -142,6 +155,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     throw new ConfigurationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;
+  // A multi-tenant issuer template signs people in through its `organizations` front door.
+  const authority = e.AUTH_AUTHORITY ?? e.AUTH_ISSUER.replace('{tenantid}', 'organizations');
   return {
     storage: e.AzureWebJobsStorage
       ? { kind: 'connection-string', connectionString: e.AzureWebJobsStorage }
@@ -172,10 +187,15 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     signIn: {
       clientId: e.AUTH_CLIENT_ID,
       clientSecret: e.AUTH_CLIENT_SECRET,
-      // A multi-tenant issuer template signs people in through its `organizations` front door.
-      authority: e.AUTH_AUTHORITY ?? e.AUTH_ISSUER.replace('{tenantid}', 'organizations'),
+      authority,
       protocolMode: e.AUTH_PROTOCOL_MODE,
       sessionSecret: e.SESSION_SECRET,
+    },
+    console: {
+      clientId: e.CONSOLE_CLIENT_ID ?? e.AUTH_CLIENT_ID,
+      authority,
+      protocolMode: e.AUTH_PROTOCOL_MODE,
+      apiScope: `${e.AUTH_AUDIENCE.replace(/\/+$/, '')}/${e.AUTH_SCOPE}`,
     },
     invitationSecret: e.INVITATION_SECRET,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),

@@ -35,6 +35,7 @@ import { queueHandlerFactory } from './http/queue-handler.js';
 import { sealedCookies } from './http/sealed-cookies.js';
 import { allEndpoints } from './http/contract/index.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { CONSOLE_DIST, type ConsoleSite } from './http/console-site.js';
 
 /**
  * The composition root: the one place that reads the configuration and builds what the functions use.
@@ -88,6 +89,9 @@ export const cookies = lazy(() =>
     secure: config().publicBaseUrl.startsWith('https://'),
   }),
 );
+
+/** The admin console's built files and its sign-in settings. */
+export const consoleSite = lazy((): ConsoleSite => ({ dist: CONSOLE_DIST, console: config().console }));
 
 /** The served OpenAPI document, built from the endpoints' specs once. */
 export const openApiDocument = lazy(() => buildOpenApiDocument(allEndpoints, config().publicBaseUrl));

@@ -12,6 +12,12 @@ export const CLI_CLIENT_ID = 'partner-subscriptions-cli';
  */
 export const CLI_REDIRECT_URI = 'http://127.0.0.1/token-cli';
 
+/**
+ * The admin console: a single-page app, a public client that redeems its code from the browser (PKCE, no
+ * secret, CORS), as Entra's "Single-page application" platform does.
+ */
+export const CONSOLE_CLIENT_ID = 'partner-subscriptions-console';
+
 /** The API's delegated permission, as in the Entra app registration ("Expose an API"). */
 export const API_SCOPE = 'access_as_user';
 
@@ -38,3 +44,7 @@ export const DEFAULT_API_CLIENT_ID = 'partner-subscriptions-api';
 export const DEFAULT_API_CLIENT_SECRET = 'local-dev-secret';
 export const DEFAULT_API_AUDIENCE = 'api://partner-subscriptions';
 export const DEFAULT_API_REDIRECT_URI = 'http://localhost:7071/api/auth/callback';
+
+/** Browsers on this machine may call the token and metadata endpoints (CORS): every local client lives there. */
+export const isLocalOrigin = (origin: string): boolean =>
+  /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin);

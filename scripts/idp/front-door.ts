@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, readForm, redirect, sendHtml, sendJson } from '../local-stack/http.js';
-import { DEV_OPERATOR_PARAM, DEV_TENANT_PARAM, issuerPath } from './clients.js';
+import { DEV_OPERATOR_PARAM, DEV_TENANT_PARAM, isLocalOrigin, issuerPath } from './clients.js';
 import type { IdpContext } from './context.js';
 import { request } from './https-client.js';
 import {
   ENTER_EMAIL,
   errorPage,
   isChecked,
+  signedOutPage,
   signInPage,
   tenantField,
   type SignInPageOptions,
@@ -67,8 +68,10 @@ export async function frontDoor(
           authorization_endpoint: `${ctx.base}${prefix}/auth`,
           token_endpoint: `${ctx.base}${prefix}/token`,
           jwks_uri: `${ctx.base}${prefix}/jwks`,
+          end_session_endpoint: `${ctx.base}${prefix}/logout`,
         }),
     },
+    '/logout': { method: 'GET', run: () => logout(ctx, res, url) },
     '/auth': { method: 'GET', run: () => authorize(ctx, res, prefix, url) },
     '/login': { method: 'POST', run: () => login(ctx, req, res, prefix) },
     '/token': { method: 'POST', run: () => token(ctx, req, res) },
@@ -76,6 +79,7 @@ export async function frontDoor(
     '/jwks': { method: 'GET', run: () => mount(ctx.tenants.get(HOME_TENANT_ID), req, res, '/jwks', prefix) },
   };
   const endpoint = endpoints[rest];
+  if (allowLocalOrigin(req, res)) return;
   if (!endpoint) {
     sendJson(res, 404, {
       error: 'not_found',
@@ -89,6 +93,24 @@ export async function frontDoor(
     return;
   }
   await endpoint.run();
+}
+
+/**
+ * A single-page app (the admin console) reads the metadata and keys and redeems its code from the browser,
+ * as Entra allows SPA clients: local origins get CORS headers; a preflight is answered here (true).
+ */
+function allowLocalOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !isLocalOrigin(origin)) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  if (req.method !== 'OPTIONS') return false;
+  res.setHeader('access-control-allow-methods', 'GET, POST');
+  const asked = req.headers['access-control-request-headers'];
+  if (asked) res.setHeader('access-control-allow-headers', asked);
+  res.setHeader('access-control-max-age', '600');
+  res.writeHead(204).end();
+  return true;
 }
 
 /** The front door's sign-in form, which carries the authorization request along. */
@@ -169,6 +191,33 @@ async function login(
   else authorization.delete(DEV_TENANT_PARAM);
   const tenantId = tenant.tenantId ?? defaultTenantFor(email, ctx.operators.has(email) || operator);
   redirect(res, 303, `${ctx.issuerFor(tenantId)}/auth?${authorization.toString()}`);
+}
+
+/**
+ * Sign-out at the front door, as Entra's /organizations/oauth2/v2.0/logout: the session to end is the
+ * tenant's that issued the ID token hint, so the request goes on to that tenant's end-session endpoint
+ * (which checks the post-logout redirect URI against the client). With no usable hint there is no tenant
+ * session to name: the signed-out page is shown.
+ */
+function logout(ctx: IdpContext, res: ServerResponse, url: URL): void {
+  const tenantId = tenantOfIdToken(url.searchParams.get('id_token_hint'));
+  if (tenantId) {
+    redirect(res, 302, `${ctx.issuerFor(tenantId)}/session/end${url.search}`);
+    return;
+  }
+  sendHtml(res, 200, signedOutPage());
+}
+
+/** The `tid` an ID token names (read, not verified: the tenant's end-session endpoint verifies the hint). */
+function tenantOfIdToken(token: string | null): string | undefined {
+  const payload = token?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof claims.tid === 'string' ? normalizeTenantId(claims.tid) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The grant a front-door token request redeems, or the OAuth error to answer with. */

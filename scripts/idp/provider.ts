@@ -11,9 +11,11 @@ import {
   API_SCOPE,
   CLI_CLIENT_ID,
   CLI_REDIRECT_URI,
+  CONSOLE_CLIENT_ID,
   DEV_OPERATOR_PARAM,
   DEV_TENANT_PARAM,
   FRONT_DOOR_TENANT,
+  isLocalOrigin,
 } from './clients.js';
 import { createMemoryAdapter } from './memory-adapter.js';
 import { logoutPage, providerErrorPage, signedOutPage } from './pages.js';
@@ -28,6 +30,8 @@ export interface ApiClientSettings {
   redirectUris: string[];
   /** Where the API may send the browser after sign-out; default the origin (`/`) of each redirect URI. */
   postLogoutRedirectUris?: string[];
+  /** The admin console's redirect URIs (its page); no console client is registered without them. */
+  consoleRedirectUris?: string[];
 }
 
 /** What one tenant's provider is built from. */
@@ -73,9 +77,25 @@ const CLAIMS = {
   email: ['email'],
 };
 
-/** The API's web client and the token command's native (public) client. */
+/** The admin console's public client: its own page is where it comes back to, signed in or out. */
+function consoleClient(redirectUris: string[]): ClientMetadata {
+  return {
+    client_id: CONSOLE_CLIENT_ID,
+    client_name: 'Partner Subscriptions admin console',
+    application_type: 'web',
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: redirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'none',
+  };
+}
+
+/** The API's web client, the token command's native (public) client and the console's SPA client. */
 function clientsOf(clients: ApiClientSettings): ClientMetadata[] {
+  const console = clients.consoleRedirectUris?.length ? [consoleClient(clients.consoleRedirectUris)] : [];
   return [
+    ...console,
     {
       client_id: clients.apiClientId,
       client_secret: clients.apiClientSecret,
@@ -191,7 +211,7 @@ function configuration(oidc: OidcModule, settings: ProviderSettings): Configurat
       },
     },
     ttl: TTL,
-    clientBasedCORS: (_ctx, origin) => /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin),
+    clientBasedCORS: (_ctx, origin) => isLocalOrigin(origin),
     renderError: async (ctx, out) => html(ctx, providerErrorPage(out)),
   };
 }

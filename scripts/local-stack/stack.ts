@@ -6,6 +6,7 @@ import { classifyCosmos, startProxy } from './proxy.js';
 import type { RunningService } from './service.js';
 import { startEmailServer, LOCAL_EMAIL_ACCESS_KEY } from '../acs-email/server.js';
 import { startIdentityProvider } from '../idp/server.js';
+import { CONSOLE_CLIENT_ID } from '../idp/clients.js';
 import { spawnDevHost, type DevHostService } from 'functions-devhost';
 import { spawnOwned } from 'functions-devhost/process';
 import { freePort, waitForPort } from './net.js';
@@ -68,6 +69,8 @@ export interface StackOptions {
 export interface RunningStack {
   urls: {
     api: string;
+    /** The admin console, served by the function app. */
+    console: string;
     idp: string;
     email: string;
     cosmos: string;
@@ -90,6 +93,9 @@ export interface RunningStack {
 export const API_AUDIENCE = 'api://partner-subscriptions';
 export const API_CLIENT_ID = 'partner-subscriptions-api';
 export const API_CLIENT_SECRET = 'local-dev-secret';
+
+/** The admin console's address, served by the function app (and its redirect URI for sign-in). */
+export const consoleUrl = (host: string, port: number) => `http://${host}:${port}/api/console/`;
 
 /** local.settings.json where a developer has one, else the committed sample. */
 export function localSettings(projectRoot: string): Record<string, string> {
@@ -135,6 +141,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
             `http://localhost:${ports.api}/api/auth/callback`,
             `http://127.0.0.1:${ports.api}/api/auth/callback`,
           ],
+          consoleRedirectUris: [consoleUrl('localhost', ports.api), consoleUrl('127.0.0.1', ports.api)],
         },
         log: (line) => log('idp', line),
       }).then((s) => (started.push(s), s)),
@@ -173,6 +180,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
       AUTH_AUDIENCE: API_AUDIENCE,
       AUTH_CLIENT_ID: API_CLIENT_ID,
       AUTH_CLIENT_SECRET: API_CLIENT_SECRET,
+      CONSOLE_CLIENT_ID,
       PUBLIC_BASE_URL: apiBase,
       NODE_EXTRA_CA_CERTS: resolve(idp.caCertPath),
       ...options.appSettings,
@@ -200,6 +208,7 @@ export async function startLocalStack(options: StackOptions): Promise<RunningSta
     return {
       urls: {
         api: `${apiBase}/api`,
+        console: consoleUrl('localhost', ports.api),
         idp: idp.url,
         email: email.url,
         cosmos: cosmosUrl,

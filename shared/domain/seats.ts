@@ -76,14 +76,18 @@ export function grantSeat(partner: Partner, grant: Grant, at: Date): Partner {
   }
   const cooling = stillCooling(ledger, at).filter((seat) => seat.benefit === benefit);
   const coolingForOthers = cooling.filter((seat) => seat.personId !== grant.personId);
+  const firstFreesAt = coolingForOthers.map((seat) => seat.freesAt).sort()[0];
   if (live.length >= entitlement.seats) {
+    // inUse can exceed seats when an operator lowered the entitlement; a cooling seat says when one frees.
     throw new AppError('no-seats-available', `All ${entitlement.seats} ${benefit} seats are in use.`, {
       benefit,
       seats: entitlement.seats,
+      inUse: live.length,
+      ...(firstFreesAt ? { coolingSeatFreesAt: firstFreesAt } : {}),
     });
   }
   if (live.length + coolingForOthers.length >= entitlement.seats) {
-    const freesAt = coolingForOthers.map((seat) => seat.freesAt).sort()[0]!;
+    const freesAt = firstFreesAt!;
     throw new AppError(
       'seat-in-cooldown',
       `The free ${benefit} seats were recently used by someone else; the first frees on ${freesAt.slice(0, 10)}.`,

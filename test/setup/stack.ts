@@ -8,6 +8,8 @@ import { freeStackPorts, startLocalStack, type RunningStack } from '../../script
 
 export interface TestStack {
   apiUrl: string;
+  /** The admin console, served by the function app. */
+  consoleUrl: string;
   idpUrl: string;
   emailUrl: string;
   storageConnectionString: string;
@@ -41,6 +43,9 @@ export function buildOnce(): Promise<void> {
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`The app does not build:\n${build.stdout}${build.stderr}`);
+    // The admin console too: the function app serves it, and the browser tests drive it.
+    const web = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: root, encoding: 'utf8' });
+    if (web.status !== 0) throw new Error(`The console does not build:\n${web.stdout}${web.stderr}`);
   });
   return built;
 }
@@ -76,6 +81,7 @@ export async function startTestStack(
   });
   project.provide('stack', {
     apiUrl: stack.urls.api,
+    consoleUrl: stack.urls.console,
     idpUrl: stack.urls.idp,
     emailUrl: stack.urls.email,
     storageConnectionString: stack.urls.storage,

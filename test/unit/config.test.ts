@@ -59,6 +59,13 @@ describe('parseConfig', () => {
         protocolMode: 'OIDC',
         sessionSecret: 'a-session-secret-of-at-least-32-characters',
       },
+      // No CONSOLE_CLIENT_ID: the console signs in with the API's own registration (Entra: an SPA platform).
+      console: {
+        clientId: 'partner-subscriptions-api',
+        authority: 'https://127.0.0.1:7443/organizations/v2.0',
+        protocolMode: 'OIDC',
+        apiScope: 'api://partner-subscriptions/access_as_user',
+      },
     });
   });
 

@@ -34,6 +34,22 @@ describe('grantSeat', () => {
       expect(error.details).toEqual({ benefit: 'vs-enterprise', freesAt: '2025-06-08T12:00:00.000Z' });
     });
 
+    it('says when a cooling seat frees in no-seats-available, when live seats already fill a lowered entitlement', () => {
+      let partner = activatedThenReleased(competency(2), 'p-carol', t0, daysAfter(t0, 10));
+      partner = grant(partner, 'p-dan', daysAfter(t0, 11));
+      const lowered: Partner = {
+        ...partner,
+        entitlements: partner.entitlements.map((e) => ({ ...e, seats: 1 })),
+      };
+      const error = appErrorFrom(() => grant(lowered, 'p-erin', daysAfter(t0, 12)), 'no-seats-available');
+      expect(error.details).toEqual({
+        benefit: 'vs-enterprise',
+        seats: 1,
+        inUse: 1,
+        coolingSeatFreesAt: '2025-06-08T12:00:00.000Z',
+      });
+    });
+
     it('still grants another person when a seat is free beyond the cooling ones', () => {
       const partner = activatedThenReleased(competency(2), 'p-carol', t0, daysAfter(t0, 10));
       const next = grant(partner, 'p-dan', daysAfter(t0, 11));

@@ -150,10 +150,10 @@ describe('grantSeat', () => {
   });
 
   describe('seat limit (rule 1)', () => {
-    it('refuses when every seat is live with no-seats-available naming benefit and seats', () => {
+    it('refuses when every seat is live with no-seats-available naming benefit, seats and seats in use', () => {
       const full = grant(grant(competency(2), 'p-carol'), 'p-dan');
       const error = appErrorFrom(() => grant(full, 'p-erin'), 'no-seats-available');
-      expect(error.details).toEqual({ benefit: 'vs-enterprise', seats: 2 });
+      expect(error.details).toEqual({ benefit: 'vs-enterprise', seats: 2, inUse: 2 });
     });
 
     it('counts pending invitations as taken seats', () => {

@@ -1,58 +1,26 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartner, testApp } from '../support/app.js';
 import { activationLinkIn, inbox } from '../support/inbox.js';
 import { eventually } from '../support/eventually.js';
+import { launchChromium } from '../support/chromium.js';
 
 const { stack, api } = testApp();
 const mail = inbox(stack.emailUrl);
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-results/browser');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-/**
- * Trust exactly the local identity provider's certificate (by its public key), not every certificate:
- * the browser keeps checking all others.
- */
-function idpSpkiHash(): string {
-  const pem = readFileSync(join(dirname(stack.caCertPath), 'server.pem'), 'utf8');
-  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(spki).digest('base64');
-}
 
 let browser: Browser;
-let profileDir: string;
+let closeBrowser: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is needed for the browser test: apt-get install chromium (or set CHROMIUM_PATH). Not found at ${CHROMIUM}.`,
-    );
-  }
   mkdirSync(ARTIFACTS, { recursive: true });
-  profileDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--ignore-certificate-errors-spki-list=${idpSpkiHash()}`,
-    ],
-  });
+  ({ browser, close: closeBrowser } = await launchChromium(stack.caCertPath));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  await closeBrowser?.();
 });
 
 describe('the profile page in a real browser', () => {
