@@ -168,7 +168,7 @@ export async function assignmentsScreen(ctx: ScreenContext): Promise<Node> {
     button('Show', null, { type: 'submit' }),
     button('Refresh', () => act(async () => undefined)),
     button('Download CSV', () => act(() => exportCsv(ctx, partnerId, status)), {
-      name: 'Download the subscriptions as CSV',
+      name: 'Download CSV of the subscriptions',
     }),
   );
 
