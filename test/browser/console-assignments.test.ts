@@ -69,6 +69,22 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
     );
     expect(messages).toHaveLength(1);
     expect(messages[0]!.plainText).toContain('/api/activate?');
+
+    // Revoked from its own page: the revocation notice becomes the email being delivered.
+    await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await expect
+      .poll(() => dialog.getByRole('heading').textContent())
+      .toBe("Revoke Grace Hopper's Visual Studio Enterprise subscription?");
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    const subscription = page.getByRole('region', { name: 'Subscription', exact: true });
+    await expect.poll(() => subscription.textContent()).toContain('Revoked');
+    expect(await subscription.textContent()).toContain('revoked by an administrator');
+    expect(await page.getByRole('region', { name: 'Email delivery' }).textContent()).toContain(
+      'Revocation notice',
+    );
+    expect(await page.getByRole('button', { name: 'Resend invitation' }).count()).toBe(0);
+    await admin.check('assignment-revoked');
     await admin.close();
   });
 
@@ -192,6 +208,33 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
       .poll(() => page.locator('.result').textContent())
       .toContain('Tess Contact: Visual Studio Professional');
     expect(await page.locator('form [role=alert]').count()).toBe(0);
+    await admin.close();
+  });
+
+  it('pages through the list on a 390 px wide phone screen without sideways scrolling', async () => {
+    const p = await createPartner({ program: 'competency', name: 'Paging Browser Test' });
+    for (const local of ['one', 'two', 'three']) {
+      const person = await p.associate(local);
+      expect((await p.grant(person.personId)).status).toBe(201);
+    }
+    const admin = await signInToConsole(chromium.browser, stack.consoleUrl, p.admin, {
+      width: 390,
+      height: 844,
+    });
+    const { page } = admin;
+    await subscriptions(page, p.body.partnerId, '?limit=2');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await admin.check('assignments-390px');
+
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/cursor=/);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'First page' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
     await admin.close();
   });
 });

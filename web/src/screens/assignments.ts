@@ -27,7 +27,7 @@ const SLOT_NAMES: Record<string, string> = { first: 'First', second: 'Second', t
 /**
  * The partner's subscriptions: a form that gives one to a person (the program decides the privilege), the
  * result with its email's state, and every assignment with its delivery, resend and revoke, filtered by
- * `?status=` and paged by `?cursor=`.
+ * `?status=` and paged by `?cursor=` (`?limit=` rows a page, 25 unless given).
  */
 export async function assignmentsScreen(ctx: ScreenContext): Promise<Node> {
   const partnerId = ctx.params['partnerId']!;
@@ -35,13 +35,15 @@ export async function assignmentsScreen(ctx: ScreenContext): Promise<Node> {
   const requested = ctx.query.get('status');
   const status = ASSIGNMENT_STATUSES.find((s) => s === requested);
   const cursor = ctx.query.get('cursor') ?? undefined;
+  const asked = Number(ctx.query.get('limit'));
+  const limit = Number.isInteger(asked) && asked >= 1 && asked <= 200 ? asked : PAGE_SIZE;
 
   const listPage = () =>
     must(
       ctx.api.GET('/api/partners/{partnerId}/assignments', {
         params: {
           path: { partnerId },
-          query: { limit: PAGE_SIZE, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
+          query: { limit, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
         },
       }),
     );
@@ -101,6 +103,7 @@ export async function assignmentsScreen(ctx: ScreenContext): Promise<Node> {
         {
           href: `${linkTo('partners', partnerId, 'assignments')}?${new URLSearchParams({
             ...(status ? { status } : {}),
+            ...(limit !== PAGE_SIZE ? { limit: String(limit) } : {}),
             ...(next ? { cursor: next } : {}),
           }).toString()}`,
         },
@@ -238,7 +241,7 @@ function grantForm(
   );
   const form = h(
     'form',
-    { class: 'stack narrow' },
+    { class: 'stack narrow grant-form' },
     field(
       'Privilege',
       privilegeSelect,
@@ -266,6 +269,9 @@ function grantForm(
         body: { personId: String(data.get('personId')), privilege: terms.privilege },
       }),
     );
+    const chosen = personSelect.selectedOptions[0];
+    if (chosen && !chosen.textContent?.includes('already has'))
+      chosen.append(' — already has a subscription');
     personSelect.value = '';
     await done(assignment);
   });
