@@ -237,4 +237,48 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
     await expect.poll(() => rows.count()).toBe(2);
     await admin.close();
   });
+
+  it('shows an email that could not be sent as failed, with its error, and a resend sends it', async () => {
+    const p = await createPartner({ program: 'competency', name: 'Failed Email Browser Test' });
+    const lin = await p.associate('lin', { firstName: 'Lin', lastName: 'Failing' });
+    await mail.setFaults({ plan: [], then: 'fail' });
+    let assignmentId: string;
+    try {
+      const granted = await p.grant(lin.personId);
+      expect(granted.status).toBe(201);
+      assignmentId = granted.body.assignmentId;
+      await eventually(
+        async () => ((await p.assignment(assignmentId)).body.delivery.state === 'failed' ? true : undefined),
+        { timeoutMs: 120_000, what: 'the email to be marked failed' },
+      );
+    } finally {
+      await mail.clearFaults();
+    }
+    const admin = await signInToConsole(chromium.browser, stack.consoleUrl, p.admin);
+    const { page } = admin;
+    await subscriptions(page, p.body.partnerId);
+    const row = page.locator('tbody tr', { hasText: lin.email });
+    await expect.poll(() => row.locator('[data-state]').getAttribute('data-state')).toBe('failed');
+    expect(await row.textContent()).toMatch(/gave up after 5 attempts/);
+    await admin.check('assignments-email-failed');
+
+    await row.getByRole('link', { name: 'Lin Failing' }).click();
+    const delivery = page.getByRole('region', { name: 'Email delivery' });
+    await expect.poll(() => delivery.textContent()).toContain('The email could not be delivered.');
+    await admin.check('assignment-email-failed');
+    await page.getByRole('button', { name: 'Resend invitation' }).click();
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh the delivery state' }).click();
+          await page.getByRole('region', { name: 'Email delivery' }).waitFor();
+          return delivery.locator('[data-state]').getAttribute('data-state');
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('sent');
+    expect(await page.getByRole('region', { name: 'Invitation link' }).textContent()).toMatch(/Version\s*2/);
+    expect(await mail.messages(lin.email)).toHaveLength(1);
+    await admin.close();
+  });
 });
