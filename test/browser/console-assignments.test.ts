@@ -115,7 +115,26 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
     expect(await person.inputValue()).toBe(second.personId);
     expect(await page.locator('.granted').textContent()).toBe('');
     await admin.check('assignments-no-seats');
+
+    // A partner whose entitlement has ended: the same form says so.
+    const ended = await createPartner({
+      program: 'competency',
+      name: 'Ended Browser Test',
+      entitlements: [{ benefit: 'vs-enterprise', seats: 5, startsOn: '2020-01-01', expiresOn: '2021-01-01' }],
+    });
+    const late = await ended.associate('late');
     await admin.close();
+    const endedAdmin = await signInToConsole(chromium.browser, stack.consoleUrl, ended.admin);
+    await subscriptions(endedAdmin.page, ended.body.partnerId);
+    await endedAdmin.page.getByLabel('Person').selectOption(late.personId);
+    await endedAdmin.page.getByRole('button', { name: 'Give subscription' }).click();
+    const refusal = endedAdmin.page.locator('form [role=alert]');
+    await expect.poll(() => refusal.getAttribute('data-code')).toBe('entitlement-inactive');
+    expect(await refusal.textContent()).toContain(
+      'The partner has no Visual Studio Enterprise entitlement in force today.',
+    );
+    await endedAdmin.check('assignments-entitlement-inactive');
+    await endedAdmin.close();
   });
 
   it('resends and revokes from the list, saying what happens to the seat, and exports CSV', async () => {
@@ -208,6 +227,14 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
       .poll(() => page.locator('.result').textContent())
       .toContain('Tess Contact: Visual Studio Professional');
     expect(await page.locator('form [role=alert]').count()).toBe(0);
+    expect(await option(contact.personId)).toContain('already has a subscription');
+
+    // Twice to the same person: refused in words, the choice kept.
+    await person.selectOption(contact.personId);
+    await page.getByRole('button', { name: 'Give subscription' }).click();
+    await expect.poll(() => alert.getAttribute('data-code')).toBe('already-assigned');
+    expect(await alert.textContent()).toContain('This person already holds that subscription.');
+    expect(await person.inputValue()).toBe(contact.personId);
     await admin.close();
   });
 
