@@ -20,7 +20,10 @@ async function world(events: number) {
     auditEvent({ ...ctx, at: NOW }, 'fabrikam', 'other', { type: 'partner', id: 'fabrikam' }),
   );
   const deps = {
-    partners: new FakePartnerRepository(aPartner(), aPartner({ partnerId: 'fabrikam', programAdministrators: [] })),
+    partners: new FakePartnerRepository(
+      aPartner(),
+      aPartner({ partnerId: 'fabrikam', programAdministrators: [] }),
+    ),
     audit,
     clock: () => NOW,
   };
