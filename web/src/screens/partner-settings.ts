@@ -1,4 +1,4 @@
-import { must, type Schemas } from '../api/client.js';
+import { must, ProblemError, type Schemas } from '../api/client.js';
 import { field, formatDateTime, h } from '../dom.js';
 import type { ScreenContext } from '../router.js';
 import { badge, button, heading, onSubmit, table } from '../ui.js';
@@ -13,6 +13,17 @@ type Administrator = Schemas['ProgramAdministrator'];
  */
 export async function partnerSettingsScreen(ctx: ScreenContext): Promise<Node> {
   const partnerId = ctx.params['partnerId']!;
+  if (!ctx.isOperator) {
+    // Only a platform operator may change a partner: say so before the form, not after a refused save.
+    throw new ProblemError({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'Only a platform operator changes a partner.',
+      code: 'forbidden',
+      traceId: '',
+    });
+  }
   const { data, error, response } = await ctx.api.GET('/api/partners/{partnerId}', {
     params: { path: { partnerId } },
   });
