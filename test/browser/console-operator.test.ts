@@ -79,8 +79,10 @@ describe("the admin console: the operator's screens", () => {
     expect(await page.getByLabel('Visual Studio Enterprise seats').inputValue()).toBe('42');
     await admin.check('settings-precondition-failed');
 
-    await open(page, stack.consoleUrl, `#/partners/${partnerId}/settings`, 'Settings');
-    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Renamed Meanwhile');
+    // Reloading shows the latest version, the other change included.
+    await page.reload();
+    await expect.poll(() => h1(page)).toBe('Settings');
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Renamed Meanwhile');
     await page.getByLabel('Visual Studio Enterprise seats').fill('42');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.locator('.notice').textContent()).toContain('are saved');
