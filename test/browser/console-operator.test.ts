@@ -26,6 +26,19 @@ describe("the admin console: the operator's screens", () => {
     expect(await list.textContent()).toContain('Operator Existing Browser Test');
     await admin.check('partners-search');
 
+    // Three partners sharing a prefix, two to a page: Next page, then back to the first.
+    const prefix = uniquePartnerId('pg');
+    for (const suffix of ['a', 'b', 'c']) await createPartner({ partnerId: `${prefix}-${suffix}` });
+    await open(page, stack.consoleUrl, `#/partners?q=${prefix}&limit=2`, 'Partners');
+    const ids = () => page.locator('tbody td[data-label="Partner ID"]').allTextContents();
+    await expect.poll(ids).toEqual([`${prefix}-a`, `${prefix}-b`]);
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await expect.poll(ids).toEqual([`${prefix}-c`]);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    await admin.check('partners-page-2');
+    await page.getByRole('link', { name: 'First page' }).click();
+    await expect.poll(ids).toEqual([`${prefix}-a`, `${prefix}-b`]);
+
     await page.getByRole('button', { name: 'Create a partner' }).click();
     await expect.poll(() => h1(page)).toBe('Create a partner');
     const partnerId = uniquePartnerId('op');

@@ -9,9 +9,10 @@ export const programName = (program: Partner['program']) =>
   program === 'action-pack' ? 'Action Pack' : 'Competency';
 
 /** A hash for the partners list with a search and a page cursor. */
-function listHash(q: string, cursor?: string): string {
+function listHash(q: string, cursor?: string, limit?: string | null): string {
   const query = new URLSearchParams();
   if (q) query.set('q', q);
+  if (limit) query.set('limit', limit);
   if (cursor) query.set('cursor', cursor);
   const search = query.toString();
   return `${linkTo('partners')}${search ? `?${search}` : ''}`;
@@ -24,9 +25,12 @@ function listHash(q: string, cursor?: string): string {
 export async function partnersScreen(ctx: ScreenContext): Promise<Node> {
   const q = ctx.query.get('q')?.trim() ?? '';
   const cursor = ctx.query.get('cursor') ?? undefined;
+  const size = ctx.query.get('limit');
   const page = await must(
     ctx.api.GET('/api/partners', {
-      params: { query: { limit: PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
+      params: {
+        query: { limit: Number(size) || PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) },
+      },
     }),
   );
 
@@ -37,7 +41,9 @@ export async function partnersScreen(ctx: ScreenContext): Promise<Node> {
     field('Search partners', input, 'Part of a partner id or name.'),
     h('div', { class: 'actions' }, button('Search', null, { type: 'submit' })),
   );
-  onSubmit(search, async (data) => ctx.navigate(listHash(String(data.get('q') ?? '').trim())));
+  onSubmit(search, async (data) =>
+    ctx.navigate(listHash(String(data.get('q') ?? '').trim(), undefined, size)),
+  );
 
   const rows = table<Partner>(
     q ? `Partners matching “${q}”` : 'Partners',
@@ -70,8 +76,8 @@ export async function partnersScreen(ctx: ScreenContext): Promise<Node> {
     h(
       'nav',
       { class: 'pager', 'aria-label': 'Pages of partners' },
-      cursor ? h('a', { href: listHash(q) }, 'First page') : null,
-      page.nextCursor ? h('a', { href: listHash(q, page.nextCursor), rel: 'next' }, 'Next page') : null,
+      cursor ? h('a', { href: listHash(q, undefined, size) }, 'First page') : null,
+      page.nextCursor ? h('a', { href: listHash(q, page.nextCursor, size), rel: 'next' }, 'Next page') : null,
     ),
   );
 }
