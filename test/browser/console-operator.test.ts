@@ -93,7 +93,7 @@ describe("the admin console: the operator's screens", () => {
     await admin.check('settings-precondition-failed');
 
     // Reloading shows the latest version, the other change included.
-    await page.reload();
+    await page.getByRole('button', { name: 'Discard and reload' }).click();
     await expect.poll(() => h1(page)).toBe('Settings');
     await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Renamed Meanwhile');
     await page.getByLabel('Visual Studio Enterprise seats').fill('42');

@@ -67,7 +67,13 @@ export async function partnerSettingsScreen(ctx: ScreenContext): Promise<Node> {
       'An address kept keeps its sign-in binding; a new or changed one starts as not signed in yet.',
     ),
     fieldsets.length ? fieldsets : h('p', {}, 'This partner has no entitlements.'),
-    h('div', { class: 'actions' }, button('Save changes', null, { appearance: 'primary', type: 'submit' })),
+    h(
+      'div',
+      { class: 'actions' },
+      button('Save changes', null, { appearance: 'primary', type: 'submit' }),
+      // After a refusal because someone changed the partner meanwhile: load the latest version.
+      button('Discard and reload', () => ctx.refresh()),
+    ),
   );
 
   onSubmit(form, async (values) => {
