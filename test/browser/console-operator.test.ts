@@ -52,9 +52,19 @@ describe("the admin console: the operator's screens", () => {
     await page.getByLabel('Program Administrators').fill(`admin@${domain}`);
     await page.getByLabel('Competency 1 name').fill('Cloud Platform');
     await page.getByLabel('Competency 1 level').selectOption('gold');
+    // And seats without their dates: the field errors come first, the dates are marked.
+    await page.getByLabel('Visual Studio Enterprise seats').fill('7');
     await page.getByRole('button', { name: 'Create partner' }).click();
     const alert = page.locator('form').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('Some fields need attention');
+    const startsOn = page.getByLabel('Visual Studio Enterprise starts on');
+    expect(await startsOn.getAttribute('aria-invalid')).toBe('true');
+    await admin.check('partner-new-field-errors');
+
+    await page.getByLabel('Visual Studio Enterprise seats').fill('');
+    await page.getByRole('button', { name: 'Create partner' }).click();
     await expect.poll(() => alert.textContent()).toContain('That already exists');
+    expect(await startsOn.getAttribute('aria-invalid')).toBeNull();
     expect(await page.getByLabel('Partner ID').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Operator Created Browser Test');
     expect(await page.getByLabel('Program Administrators').inputValue()).toBe(`admin@${domain}`);

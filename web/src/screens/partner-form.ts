@@ -80,7 +80,9 @@ export function markInvalid(
   for (const path of pathsOf(error, implied)) {
     const parts = path.split('.');
     for (let length = parts.length; length > 0; length--) {
-      const control = form.querySelector(`[name="${CSS.escape(parts.slice(0, length).join('.'))}"]`);
+      const control = form.querySelector(
+        `[name="${CSS.escape(parts.slice(0, length).join('.'))}"]:not(:disabled)`,
+      );
       if (control) {
         control.setAttribute('aria-invalid', 'true');
         break;
