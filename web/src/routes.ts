@@ -1,14 +1,21 @@
 import type { Route } from './router.js';
 import { assignmentScreen } from './screens/assignment.js';
 import { assignmentsScreen } from './screens/assignments.js';
+import { auditScreen } from './screens/audit.js';
 import { homeScreen } from './screens/home.js';
 import { overviewScreen } from './screens/overview.js';
+import { partnerNewScreen } from './screens/partner-new.js';
+import { partnerSettingsScreen } from './screens/partner-settings.js';
+import { partnersScreen } from './screens/partners.js';
 
 /**
  * Every screen of the console. A route with `nav` appears in the partner's navigation, in this order.
+ * The first route that fits wins: /partners/new comes before /partners/:partnerId.
  */
 export const ROUTES: Route[] = [
   { path: '/', title: 'Start', screen: homeScreen },
+  { path: '/partners', title: 'Partners', screen: partnersScreen },
+  { path: '/partners/new', title: 'Create a partner', screen: partnerNewScreen },
   { path: '/partners/:partnerId', title: 'Overview', screen: overviewScreen, nav: { label: 'Overview' } },
   {
     path: '/partners/:partnerId/assignments',
@@ -17,4 +24,16 @@ export const ROUTES: Route[] = [
     nav: { label: 'Subscriptions' },
   },
   { path: '/partners/:partnerId/assignments/:assignmentId', title: 'Subscription', screen: assignmentScreen },
+  {
+    path: '/partners/:partnerId/settings',
+    title: 'Settings',
+    screen: partnerSettingsScreen,
+    nav: { label: 'Settings', operatorOnly: true },
+  },
+  {
+    path: '/partners/:partnerId/audit',
+    title: 'Audit log',
+    screen: auditScreen,
+    nav: { label: 'Audit log' },
+  },
 ];
