@@ -2,6 +2,8 @@ import type { Route } from './router.js';
 import { assignmentScreen } from './screens/assignment.js';
 import { assignmentsScreen } from './screens/assignments.js';
 import { auditScreen } from './screens/audit.js';
+import { bulkJobScreen } from './screens/bulk-job.js';
+import { bulkScreen } from './screens/bulk.js';
 import { homeScreen } from './screens/home.js';
 import { overviewScreen } from './screens/overview.js';
 import { partnerNewScreen } from './screens/partner-new.js';
@@ -36,4 +38,11 @@ export const ROUTES: Route[] = [
     screen: auditScreen,
     nav: { label: 'Audit log' },
   },
+  {
+    path: '/partners/:partnerId/bulk',
+    title: 'Bulk upload',
+    screen: bulkScreen,
+    nav: { label: 'Bulk upload' },
+  },
+  { path: '/partners/:partnerId/bulk/:jobId', title: 'Bulk job', screen: bulkJobScreen },
 ];
