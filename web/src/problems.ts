@@ -8,6 +8,8 @@ const BENEFITS: Record<string, string> = {
   'vs-enterprise': 'Visual Studio Enterprise',
   'vs-professional': 'Visual Studio Professional',
 };
+const SLOT_NAMES: Record<string, string> = { first: 'First', second: 'Second', third: 'Third' };
+const slotName = (value: unknown) => SLOT_NAMES[text(value) ?? ''];
 const benefitName = (p: Problem) =>
   BENEFITS[text(p['benefit']) ?? ''] ?? text(p['benefit']) ?? 'this benefit';
 
@@ -30,11 +32,14 @@ const SENTENCES: Record<ErrorCode, (p: Problem) => string> = {
     p['lastAdministrator']
       ? 'This person is the only Program Administrator. Make someone else an administrator first.'
       : `This person still holds something live. ${p.detail}`,
-  'role-in-use': () =>
-    "This Technical Contact's slot backs a live subscription. Revoke the subscription before changing the slot.",
+  'role-in-use': (p) => {
+    const slot = slotName(p['technicalContact']);
+    return `The ${slot ? `${slot} ` : ''}Technical Contact slot backs a live subscription, so it cannot be freed. Revoke the subscription first.`;
+  },
   'slot-taken': (p) => {
-    const slot = text(p['slot']);
-    return `The ${slot ? `${slot} ` : ''}Technical Contact slot is already held by someone else. Free it first.`;
+    const slot = slotName(p['slot']);
+    const holder = text(p['holderName']);
+    return `The ${slot ? `${slot} ` : ''}Technical Contact slot is already held by ${holder ?? 'someone else'}. Free it first.`;
   },
   'already-assigned': (p) =>
     text(p['status'])
