@@ -93,7 +93,7 @@ function slotCard(
           () => target.removeAttribute('disabled'),
         );
       },
-      { name: `Free the ${name} slot` },
+      { name: `Free slot: ${name}` },
     );
     body = [
       h(
