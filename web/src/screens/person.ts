@@ -146,7 +146,11 @@ function disassociateSection(ctx: ScreenContext, person: Person, etag: string | 
       `Disassociate ${name}?`,
       [
         h('p', {}, `${name} (${person.email}) will no longer be associated with the partner.`),
-        h('p', { class: 'cascade' }, cascade ?? 'They hold no subscription or role, so nothing else changes.'),
+        h(
+          'p',
+          { class: 'cascade' },
+          cascade ?? 'They hold no subscription or role, so nothing else changes.',
+        ),
       ],
       'Disassociate',
     );
@@ -174,7 +178,11 @@ function disassociateSection(ctx: ScreenContext, person: Person, etag: string | 
     { class: 'card', 'aria-labelledby': 'disassociate-heading' },
     h('h2', { id: 'disassociate-heading' }, 'Disassociate'),
     h('p', {}, cascade ?? 'They hold no subscription or role.'),
-    h('div', { class: 'actions' }, button('Disassociate…', () => void start())),
+    h(
+      'div',
+      { class: 'actions' },
+      button('Disassociate…', () => void start()),
+    ),
     status,
   );
 }
