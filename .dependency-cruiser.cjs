@@ -77,6 +77,20 @@ module.exports = {
       },
     },
     {
+      name: 'console-talks-to-the-api-only',
+      comment:
+        'web/ (the admin console) knows the app only through the HTTP contract (types generated from the served OpenAPI document); the app never imports the console.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(shared|functions|scripts|packages)/' },
+    },
+    {
+      name: 'app-does-not-import-the-console',
+      severity: 'error',
+      from: { path: '^(shared|functions)/' },
+      to: { path: '^web/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { failBulkChunk, processBulkChunk } from '../shared/app/bulk/run.js';
 import { getBulkJob, listBulkRows } from '../shared/app/bulk/results.js';
 import { submitBulkJob } from '../shared/app/bulk/submit.js';
+import { bulkTemplate } from '../shared/app/bulk/template.js';
 import type { BulkRowResult } from '../shared/domain/bulk.js';
 import { bulkAssignmentsQueue } from '../shared/app/queues/bulk-assignments.js';
 import { bulkDeps, endpoint, queueHandler } from '../shared/root.js';
@@ -63,6 +64,11 @@ export const bulkResults = endpoint(contract.bulkResultsCsv, async (input) => {
   return csvResponse(csv, `${jobId}-results.csv`);
 });
 
+export const bulkTemplateGet = endpoint(contract.bulkTemplateCsv, async () => {
+  const { columns, example } = bulkTemplate();
+  return csvResponse(toCsv(columns, [example]), 'bulk-assignments-template.csv');
+});
+
 /**
  * One chunk of a bulk job. Failures are thrown so the host retries; on the last attempt the chunk's rows
  * are marked failed and the job moves on, then the host moves the message to `bulk-assignments-poison`.
@@ -81,3 +87,4 @@ app.storageQueue(bulkAssignmentsQueue.name, {
 app.http(contract.submitBulk.name, bulkCreate);
 app.http(contract.getBulk.name, bulkGet);
 app.http(contract.bulkResultsCsv.name, bulkResults);
+app.http(contract.bulkTemplateCsv.name, bulkTemplateGet);

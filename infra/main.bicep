@@ -30,6 +30,9 @@ param authClientId string
 @description('Accepted access-token audience; api://<authClientId> when empty.')
 param authAudience string = ''
 
+@description('Application (client) ID the admin console signs in with (an SPA redirect URI https://<host>/api/console/); authClientId when empty.')
+param consoleClientId string = ''
+
 @secure()
 @minLength(1)
 @description('Client secret of the sign-in app registration; stored in Key Vault as auth-client-secret.')
@@ -249,6 +252,7 @@ module api 'modules/function-app.bicep' = {
     authHomeTenantId: authHomeTenantId
     authClientId: authClientId
     authAuthority: '${loginEndpoint}organizations'
+    consoleClientId: !empty(consoleClientId) ? consoleClientId : authClientId
     authClientSecretUri: keyVault.outputs.authClientSecretUri
     sessionSecretUri: keyVault.outputs.sessionSecretUri
     invitationSecretUri: keyVault.outputs.invitationSecretUri
@@ -276,6 +280,9 @@ output SERVICE_API_NAME string = api.outputs.name
 
 @description('Base URL of the API.')
 output API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
+
+@description('The admin console, served by the function app (its SPA redirect URI in the app registration).')
+output CONSOLE_URL string = 'https://${api.outputs.defaultHostName}/api/console/'
 
 // Not named AZURE_CLIENT_ID: azd loads its outputs into local environments, where that name would make
 // DefaultAzureCredential try the app's managed identity on a developer's machine.

@@ -90,6 +90,9 @@ param authClientId string
 @description('MSAL authority of the sign-in flow.')
 param authAuthority string
 
+@description('Client ID the admin console (a single-page app, no secret) signs in with.')
+param consoleClientId string
+
 @description('Versionless Key Vault URI of the sign-in client secret.')
 param authClientSecretUri string
 
@@ -218,6 +221,7 @@ resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
     AUTH_CLIENT_ID: authClientId
     AUTH_AUTHORITY: authAuthority
     AUTH_PROTOCOL_MODE: 'AAD'
+    CONSOLE_CLIENT_ID: consoleClientId
     // Key Vault references: the host resolves them with keyVaultReferenceIdentity; the values stay in the vault.
     AUTH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${authClientSecretUri})'
     SESSION_SECRET: '@Microsoft.KeyVault(SecretUri=${sessionSecretUri})'

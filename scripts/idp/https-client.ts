@@ -16,7 +16,7 @@ export interface HttpResult {
 
 export interface HttpOptions {
   ca: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'OPTIONS';
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;

@@ -46,3 +46,18 @@ export async function listAudit(
   await loadPartner(deps, partnerId, ctx, 'read');
   return deps.audit.list(partnerId, page);
 }
+
+/** Every event of the partner's audit log, newest first, page by page (for exports). */
+export async function* allAudit(
+  deps: AccessDeps & { audit: AuditLog },
+  ctx: CallContext,
+  partnerId: string,
+): AsyncIterable<AuditEvent> {
+  await loadPartner(deps, partnerId, ctx, 'read');
+  let cursor: string | undefined;
+  do {
+    const page = await deps.audit.list(partnerId, { limit: 200, cursor });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}

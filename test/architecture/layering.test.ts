@@ -23,7 +23,7 @@ async function violations(files: Record<string, string>): Promise<string[]> {
     writeFileSync(join(base, path), text);
   }
   const result = await cruise(
-    ['shared', 'functions', 'packages', 'scripts'].filter((dir) =>
+    ['shared', 'functions', 'packages', 'scripts', 'web'].filter((dir) =>
       Object.keys(files).some((f) => f.startsWith(dir)),
     ),
     {
@@ -172,6 +172,20 @@ describe('layering rules', () => {
     ).toEqual([
       'devhost-package-stands-alone: packages/functions-devhost/src/spawn.ts -> scripts/local-stack/child.ts',
       'devhost-package-stands-alone: packages/functions-devhost/test/app.test.ts -> shared/domain/rule.ts',
+    ]);
+  });
+  it('the console importing the app, or the app importing the console, fails; the console itself passes', async () => {
+    expect(
+      await violations({
+        'web/src/main.ts': "import { a } from './a.js';\nexport const m = a;\n",
+        'web/src/a.ts': 'export const a = 1;\n',
+        'web/src/rules.ts': "import { rule } from '../../shared/domain/rule.js';\nexport const r = rule;\n",
+        'shared/http/page.ts': "import { a } from '../../web/src/a.js';\nexport const p = a;\n",
+        'shared/domain/rule.ts': 'export const rule = 1;\n',
+      }),
+    ).toEqual([
+      'app-does-not-import-the-console: shared/http/page.ts -> web/src/a.ts',
+      'console-talks-to-the-api-only: web/src/rules.ts -> shared/domain/rule.ts',
     ]);
   });
 });

@@ -54,6 +54,16 @@ const checks = {
     return problems;
   },
 
+  // The admin console signs in as a public client: a client id (the API's by default), no secret of its own.
+  consoleClientSetting: (model) => {
+    const settings = appSettings(model);
+    const value = String(settings.get('CONSOLE_CLIENT_ID') ?? '');
+    if (!value) return ['CONSOLE_CLIENT_ID is missing'];
+    return /parameters\('consoleClientId'\)/.test(value) && /parameters\('authClientId'\)/.test(value)
+      ? []
+      : [`CONSOLE_CLIENT_ID is ${value}, not consoleClientId falling back to authClientId`];
+  },
+
   noListFunctions: (model) => {
     const text = JSON.stringify(model.root);
     const found = text.match(/\blist(Keys|ConnectionStrings|Secrets|AccountSas|ServiceSas|Credentials?)\(/gi);
@@ -89,6 +99,9 @@ const breakages: Record<keyof typeof checks, (template: ArmTemplate) => void> = 
   },
   requiredSettingsPresent: (t) => {
     delete settingsOf(t).COSMOS_DATABASE;
+  },
+  consoleClientSetting: (t) => {
+    delete settingsOf(t).CONSOLE_CLIENT_ID;
   },
   noListFunctions: (t) => {
     t.outputs = { ...t.outputs, KEYS: { type: 'object', value: "[listKeys('x', '2025-01-01')]" } };

@@ -19,6 +19,7 @@ export const AUDIENCE = 'api://partner-subscriptions';
 export const API_CLIENT_ID = 'partner-subscriptions-api';
 export const API_CLIENT_SECRET = 'test-secret';
 export const API_REDIRECT_URI = 'http://localhost:7071/api/auth/callback';
+export const CONSOLE_REDIRECT_URI = 'http://localhost:7071/api/console/';
 export const CONFIGURED_OPERATOR = 'Grace.Hopper@Navy.mil';
 export const OPERATOR_ROLE = 'Platform.Operator';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,6 +42,7 @@ export async function startIn(
       apiClientId: API_CLIENT_ID,
       apiClientSecret: API_CLIENT_SECRET,
       redirectUris: [API_REDIRECT_URI],
+      consoleRedirectUris: [CONSOLE_REDIRECT_URI],
     },
     audience: AUDIENCE,
     log: (line) => lines.push(line),

@@ -30,4 +30,17 @@ export const listAudit = {
   errors: ['not-found'],
 } as const satisfies EndpointSpec;
 
-export const auditEndpoints: EndpointSpec[] = [listAudit];
+export const exportAudit = {
+  name: 'audit-export',
+  method: 'GET',
+  route: 'partners/{partnerId}/audit.csv',
+  summary: 'Every audit event as CSV, newest first (cells that could run as formulas are neutralised)',
+  tags: ['audit'],
+  access: 'authenticated',
+  params: PartnerPathSchema,
+  query: z.strictObject({}),
+  responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
+  errors: ['not-found'],
+} as const satisfies EndpointSpec;
+
+export const auditEndpoints: EndpointSpec[] = [listAudit, exportAudit];

@@ -103,4 +103,14 @@ export const bulkResultsCsv = {
   errors: ['not-found'],
 } as const satisfies EndpointSpec;
 
-export const bulkEndpoints: EndpointSpec[] = [submitBulk, getBulk, bulkResultsCsv];
+export const bulkTemplateCsv = {
+  name: 'bulk-template-csv',
+  method: 'GET',
+  route: 'bulk-assignments/template.csv',
+  summary: "The bulk upload's CSV template: the header and one example row",
+  tags: ['bulk'],
+  access: 'anonymous',
+  responses: { 200: { description: 'CSV', contentType: 'text/csv', schema: z.string() } },
+} as const satisfies EndpointSpec;
+
+export const bulkEndpoints: EndpointSpec[] = [submitBulk, getBulk, bulkResultsCsv, bulkTemplateCsv];
