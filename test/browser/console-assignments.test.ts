@@ -14,6 +14,21 @@ const mail = inbox(stack.emailUrl);
 const subscriptions = (page: Page, partnerId: string, query = '') =>
   open(page, stack.consoleUrl, `#/partners/${partnerId}/assignments${query}`, 'Subscriptions');
 
+/** On an assignment's page: Refresh until its email has gone out through the queue. */
+async function refreshUntilSent(page: Page): Promise<void> {
+  const delivery = page.getByRole('region', { name: 'Email delivery' });
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh the delivery state' }).click();
+        await delivery.waitFor();
+        return delivery.locator('[data-state]').getAttribute('data-state');
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toBe('sent');
+}
+
 describe('the admin console: giving, resending and revoking subscriptions', () => {
   it('gives a Competency subscription: queued at first, then sent, and the invitation arrives', async () => {
     const p = await createPartner({ program: 'competency', name: 'Grant Browser Test' });
@@ -44,16 +59,7 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
       .toBe('Grace Hopper: Visual Studio Enterprise');
     const delivery = page.getByRole('region', { name: 'Email delivery' });
     // The email goes out through the queue: Refresh until it has.
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Refresh the delivery state' }).click();
-          await page.getByRole('region', { name: 'Email delivery' }).waitFor();
-          return delivery.locator('[data-state]').getAttribute('data-state');
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe('sent');
+    await refreshUntilSent(page);
     const text = await delivery.textContent();
     expect(text).toContain(grace.email);
     expect(text).toContain('Invitation');
@@ -294,16 +300,7 @@ describe('the admin console: giving, resending and revoking subscriptions', () =
     await expect.poll(() => delivery.textContent()).toContain('The email could not be delivered.');
     await admin.check('assignment-email-failed');
     await page.getByRole('button', { name: 'Resend invitation' }).click();
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole('button', { name: 'Refresh the delivery state' }).click();
-          await page.getByRole('region', { name: 'Email delivery' }).waitFor();
-          return delivery.locator('[data-state]').getAttribute('data-state');
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe('sent');
+    await refreshUntilSent(page);
     expect(await page.getByRole('region', { name: 'Invitation link' }).textContent()).toMatch(/Version\s*2/);
     expect(await mail.messages(lin.email)).toHaveLength(1);
     await admin.close();
