@@ -59,6 +59,21 @@ describe('the admin console: signing in and the overview', () => {
     await admin.close();
   });
 
+  it('warns as an entitlement nears its end, with the days left', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const p = await createPartner({
+      program: 'competency',
+      name: 'Ending Browser Test',
+      entitlements: [{ benefit: 'vs-enterprise', seats: 5, startsOn: day(-300), expiresOn: day(30) }],
+    });
+    const admin = await signInToConsole(chromium.browser, stack.consoleUrl, p.admin);
+    await open(admin.page, stack.consoleUrl, `#/partners/${p.body.partnerId}`, 'Ending Browser Test');
+    const card = admin.page.getByRole('region', { name: /Visual Studio Enterprise/ });
+    await expect.poll(() => card.getByRole('status').textContent()).toMatch(/ends on .*: 3[01] days left/);
+    await admin.check('overview-ending');
+    await admin.close();
+  });
+
   it("refuses another partner's overview in words, as not found", async () => {
     const mine = await createPartner({ name: 'Mine Browser Test' });
     const theirs = await createPartner({ name: 'Theirs Browser Test' });

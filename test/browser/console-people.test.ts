@@ -50,6 +50,26 @@ describe('the admin console: people and Technical Contacts', () => {
     await admin.close();
   });
 
+  it('shows slot-taken in words when someone else took the slot meanwhile, naming who holds it', async () => {
+    const p = await createPartner({ program: 'action-pack', name: 'Slot Browser Test' });
+    const ada = await p.associate('ada', { firstName: 'Ada', lastName: 'Lovelace' });
+    const alan = await p.associate('alan', { firstName: 'Alan', lastName: 'Turing' });
+    const admin = await signInToConsole(chromium.browser, stack.consoleUrl, p.admin);
+    const { page } = admin;
+    await open(page, stack.consoleUrl, `#/partners/${p.body.partnerId}/contacts`, 'Technical Contacts');
+    const select = page.getByLabel('Person for the First Technical Contact slot');
+    const value = await select.locator('option', { hasText: ada.email }).getAttribute('value');
+    await select.selectOption(value!);
+    // Another administrator gives the slot to Alan while this page is open.
+    await p.setSlot(alan.personId, 'first');
+    await page.getByRole('button', { name: 'Assign the First Technical Contact slot' }).click();
+    await expect
+      .poll(() => page.locator('[data-slot=first]').getByRole('alert').textContent())
+      .toContain('already held by Alan');
+    await admin.check('contacts-slot-taken');
+    await admin.close();
+  });
+
   it('shows role-in-use in words, and disassociates after a confirmation that says what cascades', async () => {
     const p = await createPartner({ program: 'action-pack', name: 'Cascade Browser Test' });
     const partnerId = p.body.partnerId;
